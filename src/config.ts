@@ -1,0 +1,127 @@
+// The only reader of process.env. Everything is validated here, once, and frozen; an invalid value fails at start
+// with a message that says which variable is wrong and what it should look like.
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { isAbsolute, join, resolve } from "node:path";
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** 32 bytes; source of per-store keys and the sealing key for secrets at rest. */
+  readonly masterKey: Uint8Array;
+  /** Where the master key came from, for the start banner. */
+  readonly masterKeySource: "env" | "file" | "generated";
+  readonly poolSize: number;
+  readonly poolIdleMs: number;
+  readonly logLevel: "debug" | "info" | "warn" | "error";
+  /** Public base URL used in printed links; defaults to http://HOST:PORT. */
+  readonly publicUrl: string;
+  readonly demo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export const MASTER_KEY_FILE = "master.key";
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return def;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return def;
+  if (["1", "true", "yes", "on"].includes(raw)) return true;
+  if (["0", "false", "no", "off"].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+/** Decodes a master key given as 64 hex characters or base64 of 32 bytes. */
+export function parseMasterKey(raw: string, origin: string): Uint8Array {
+  const s = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(s)) return new Uint8Array(Buffer.from(s, "hex"));
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(s)) {
+    const b = Buffer.from(s.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (b.length === 32) return new Uint8Array(b);
+  }
+  throw new ConfigError(
+    `${origin} must be 32 bytes as 64 hex characters or base64 (generate one with: openssl rand -hex 32)`,
+  );
+}
+
+/**
+ * Reads TRAFI_MASTER_KEY, else `<dataDir>/master.key`, else generates one there with 0600 permissions.
+ * Generation happens only when `allowGenerate` (the server and provisioning commands); read-only commands fail.
+ */
+function loadMasterKey(env: Env, dataDir: string, allowGenerate: boolean): Pick<Config, "masterKey" | "masterKeySource"> {
+  const fromEnv = env.TRAFI_MASTER_KEY;
+  if (fromEnv !== undefined && fromEnv !== "") {
+    return { masterKey: parseMasterKey(fromEnv, "TRAFI_MASTER_KEY"), masterKeySource: "env" };
+  }
+  const file = join(dataDir, MASTER_KEY_FILE);
+  if (existsSync(file)) {
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) {
+      throw new ConfigError(`${file} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${file}`);
+    }
+    return { masterKey: parseMasterKey(readFileSync(file, "utf8"), file), masterKeySource: "file" };
+  }
+  if (!allowGenerate) {
+    throw new ConfigError(`No master key: set TRAFI_MASTER_KEY or start the server once to generate ${file}`);
+  }
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString("hex") + "\n", { mode: 0o600, flag: "wx" });
+  chmodSync(file, 0o600); // umask may have cleared bits; be explicit
+  return { masterKey: new Uint8Array(key), masterKeySource: "generated" };
+}
+
+export function loadConfig(env: Env = process.env, opts: { cwd?: string; generateMasterKey?: boolean } = {}): Config {
+  const port = int(env, "PORT", 3000, 0, 65535);
+  const host = (env.HOST ?? "127.0.0.1").trim();
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host) || host === "") {
+    throw new ConfigError(`HOST must be a host name or IP address such as 127.0.0.1 or 0.0.0.0, got "${env.HOST}"`);
+  }
+  const dirRaw = env.TRAFI_DATA_DIR?.trim() || "./tenants";
+  const dataDir = isAbsolute(dirRaw) ? dirRaw : resolve(opts.cwd ?? process.cwd(), dirRaw);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw new ConfigError(`TRAFI_DATA_DIR "${dataDir}" cannot be created: ${(e as Error).message}`);
+  }
+  if (!statSync(dataDir).isDirectory()) throw new ConfigError(`TRAFI_DATA_DIR "${dataDir}" is not a directory`);
+
+  const level = (env.TRAFI_LOG_LEVEL ?? "info").trim();
+  if (!["debug", "info", "warn", "error"].includes(level)) {
+    throw new ConfigError(`TRAFI_LOG_LEVEL must be one of debug, info, warn, error, got "${level}"`);
+  }
+  const publicUrl = (env.TRAFI_PUBLIC_URL?.trim() || `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/+$/, "");
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`TRAFI_PUBLIC_URL must be an absolute URL such as https://shop.example.com, got "${publicUrl}"`);
+  }
+
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    ...loadMasterKey(env, dataDir, opts.generateMasterKey ?? false),
+    poolSize: int(env, "TRAFI_POOL_SIZE", 256, 1, 100_000),
+    poolIdleMs: int(env, "TRAFI_POOL_IDLE_MS", 5 * 60_000, 1_000, 24 * 3_600_000),
+    logLevel: level as Config["logLevel"],
+    publicUrl,
+    demo: bool(env, "TRAFI_DEMO", true),
+  });
+}

@@ -1,0 +1,2 @@
+// Every table of a store database, gathered for drizzle-kit and typed queries. Each module owns its tables file.
+export * from "../modules/settings/settings.tables.ts";

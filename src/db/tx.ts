@@ -1,0 +1,27 @@
+// withTx: the only way to write to a store. It takes the store's async lock (libSQL answers concurrent write
+// transactions on one file with SQLITE_BUSY and waits on the JS thread; serializing in JS keeps the event loop
+// free), then runs `fn` in one transaction. Never call the network (payment providers, email, HTTP) inside `fn`:
+// the lock would be held for the whole round trip and every other write of the store would queue behind it.
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Ctx } from "../kernel/context.ts";
+import type { StoreDb } from "./client.ts";
+
+export type StoreTx = Parameters<Parameters<StoreDb["transaction"]>[0]>[0];
+
+const active = new AsyncLocalStorage<ReadonlySet<string>>();
+
+export class NestedTransactionError extends Error {
+  constructor(storeId: string) {
+    super(`withTx called inside another withTx of store ${storeId}; pass the outer tx down instead (it would deadlock)`);
+    this.name = "NestedTransactionError";
+  }
+}
+
+export async function withTx<T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  const store = ctx.store;
+  const held = active.getStore();
+  if (held?.has(store.id)) throw new NestedTransactionError(store.id);
+  const next = new Set(held ?? []);
+  next.add(store.id);
+  return active.run(next, () => store.withLock(() => store.db.transaction(fn)));
+}

@@ -1,0 +1,18 @@
+// The request context, passed first to every verb: which store, who is acting, and the services of this request.
+import type { Clock } from "./clock.ts";
+import type { Logger } from "./logger.ts";
+import type { StoreHandle } from "../tenancy/pool.ts";
+
+export type Actor =
+  | { type: "key"; keyId: string; keyType: "publishable" | "secret"; scopes: readonly string[] }
+  | { type: "user"; userId: string; permissions: readonly string[] }
+  | { type: "system"; name: string };
+
+export interface Ctx {
+  readonly storeId: string;
+  readonly store: StoreHandle;
+  readonly actor: Actor;
+  readonly requestId: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+}

@@ -1,0 +1,28 @@
+import { t } from "elysia";
+
+export const SettingsView = t.Object({
+  storeId: t.String(),
+  name: t.String(),
+  defaultCurrency: t.String({ description: "ISO 4217 code" }),
+  timezone: t.String({ description: "IANA time zone" }),
+  supportEmail: t.Union([t.String(), t.Null()]),
+  revision: t.Integer({ description: "Incremented by every update" }),
+  createdAt: t.String({ format: "date-time" }),
+  updatedAt: t.String({ format: "date-time" }),
+});
+
+export const UpdateSettingsBody = t.Object(
+  {
+    name: t.Optional(t.String({ minLength: 1, maxLength: 120 })),
+    defaultCurrency: t.Optional(t.String({ pattern: "^[A-Z]{3}$" })),
+    timezone: t.Optional(t.String({ minLength: 1, maxLength: 64 })),
+    supportEmail: t.Optional(t.Union([t.String({ format: "email", maxLength: 254 }), t.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+export const PublicStoreView = t.Object({
+  id: t.String(),
+  name: t.String(),
+  defaultCurrency: t.String(),
+});

@@ -1,0 +1,79 @@
+// The store profile: name, default currency, time zone, support email.
+import { eq, sql } from "drizzle-orm";
+import type { Ctx } from "../../kernel/context.ts";
+import { ValidationFailed } from "../../kernel/errors.ts";
+import { isCurrency, isTimeZone } from "../../kernel/currency.ts";
+import { withTx, type StoreTx } from "../../db/tx.ts";
+import { storeSettings } from "./settings.tables.ts";
+
+type Row = typeof storeSettings.$inferSelect;
+
+export interface Settings {
+  storeId: string;
+  name: string;
+  defaultCurrency: string;
+  timezone: string;
+  supportEmail: string | null;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const view = (storeId: string, r: Row): Settings => ({
+  storeId,
+  name: r.name,
+  defaultCurrency: r.defaultCurrency,
+  timezone: r.timezone,
+  supportEmail: r.supportEmail,
+  revision: r.revision,
+  createdAt: new Date(r.createdAt).toISOString(),
+  updatedAt: new Date(r.updatedAt).toISOString(),
+});
+
+export interface InitialSettings {
+  name: string;
+  defaultCurrency: string;
+  timezone: string;
+}
+
+function check(input: Partial<InitialSettings>): void {
+  if (input.defaultCurrency !== undefined && !isCurrency(input.defaultCurrency)) {
+    throw new ValidationFailed("settings.unknown_currency", "defaultCurrency must be a supported ISO 4217 code such as EUR", {
+      field: "defaultCurrency",
+    });
+  }
+  if (input.timezone !== undefined && !isTimeZone(input.timezone)) {
+    throw new ValidationFailed("settings.unknown_timezone", "timezone must be an IANA time zone such as Europe/Paris", {
+      field: "timezone",
+    });
+  }
+}
+
+/** Writes the first settings row of a new store (provisioning, inside its transaction). */
+export async function initSettings(tx: StoreTx, input: InitialSettings, now: number): Promise<void> {
+  check(input);
+  await tx.insert(storeSettings).values({ id: 1, ...input, revision: 0, createdAt: now, updatedAt: now });
+}
+
+export async function getSettings(ctx: Ctx): Promise<Settings> {
+  const row = (await ctx.store.db.select().from(storeSettings).where(eq(storeSettings.id, 1)))[0];
+  if (!row) throw new Error(`store ${ctx.storeId} has no settings row`);
+  return view(ctx.storeId, row);
+}
+
+export async function updateSettings(
+  ctx: Ctx,
+  patch: Partial<InitialSettings> & { supportEmail?: string | null },
+): Promise<Settings> {
+  check(patch);
+  const row = await withTx(ctx, async (tx) => {
+    const updated = await tx
+      .update(storeSettings)
+      .set({ ...patch, revision: sql`${storeSettings.revision} + 1`, updatedAt: ctx.clock.now() })
+      .where(eq(storeSettings.id, 1))
+      .returning();
+    return updated[0];
+  });
+  if (!row) throw new Error(`store ${ctx.storeId} has no settings row`);
+  return view(ctx.storeId, row);
+}
