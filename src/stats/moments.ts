@@ -75,6 +75,25 @@ export function proportion(n: number, sum: number): ProportionStatistic {
   return { type: "proportion", n, sum };
 }
 
+export function ratio(
+  numerator: UnitStatistic,
+  denominator: UnitStatistic,
+  numeratorDenominatorSumOfProducts: number,
+): RatioStatistic {
+  return { type: "ratio", n: numerator.n, numerator, denominator, numeratorDenominatorSumOfProducts };
+}
+
+/** A CUPED metric; θ is estimated pooled over the arms unless given. */
+export function cuped(
+  post: UnitStatistic,
+  pre: UnitStatistic,
+  postPreSumOfProducts: number,
+  theta: number | null = null,
+): CupedStatistic {
+  if (post.type !== pre.type) throw new TypeError("cuped: post and pre statistics must be of the same type");
+  return { type: "cuped", n: post.n, post, pre, postPreSumOfProducts, theta };
+}
+
 /** Sufficient statistics of raw per-unit values (for tests, imports and small in-memory analyses). */
 export function sampleMeanFromValues(values: readonly number[]): SampleMeanStatistic {
   let sum = 0;

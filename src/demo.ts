@@ -1,0 +1,52 @@
+// The demo store: provisioned on the first start of an empty data dir, so `bun start` gives a working store at
+// once. Its generated keys are kept in <dataDir>/demo-credentials.json (0600) so a restart prints the same ones;
+// nothing is a fixed default.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Platform } from "./platform.ts";
+import { findDemoStore, listStores } from "./tenancy/stores.ts";
+import { runSeeders } from "./seed.ts";
+import { systemCtx } from "./kernel/system-ctx.ts";
+
+export const DEMO_CREDENTIALS_FILE = "demo-credentials.json";
+
+export interface DemoCredentials {
+  storeId: string;
+  storeName: string;
+  publishableKey: string;
+  secretKey: string;
+  createdAt: string;
+}
+
+export type DemoState =
+  | { kind: "created"; credentials: DemoCredentials }
+  | { kind: "reused"; credentials: DemoCredentials }
+  | { kind: "reused-without-credentials"; storeId: string }
+  | { kind: "none" };
+
+export async function ensureDemoStore(p: Platform, onStep: (msg: string) => void = () => {}): Promise<DemoState> {
+  const file = join(p.config.dataDir, DEMO_CREDENTIALS_FILE);
+  const existing = await findDemoStore(p.control);
+  if (existing) {
+    if (existsSync(file)) return { kind: "reused", credentials: JSON.parse(readFileSync(file, "utf8")) as DemoCredentials };
+    return { kind: "reused-without-credentials", storeId: existing.id };
+  }
+  // Only an empty data dir gets a demo store; an operator's own stores are never joined by one.
+  if (!p.config.demo || (await listStores(p.control, { limit: 1 })).data.length > 0) return { kind: "none" };
+
+  onStep("provisioning the demo store");
+  const store = await p.provisionStore({ name: "Trafi Demo Store", defaultCurrency: "EUR", timezone: "Europe/Paris", isDemo: true });
+  const ctx = await systemCtx(p, store.id, "demo");
+  await runSeeders(ctx, (name, summary) => onStep(`seeded ${name}: ${summary}`));
+  const pk = await p.keys.create({ storeId: store.id, type: "publishable", name: "Demo storefront" });
+  const sk = await p.keys.create({ storeId: store.id, type: "secret", name: "Demo admin" });
+  const credentials: DemoCredentials = {
+    storeId: store.id,
+    storeName: store.name,
+    publishableKey: pk.token,
+    secretKey: sk.token,
+    createdAt: new Date(p.clock.now()).toISOString(),
+  };
+  writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
+  return { kind: "created", credentials };
+}

@@ -1,0 +1,23 @@
+// Demo seed data. Each module contributes a seeder; `trafi seed` and the first start of `serve` run them all.
+// Seeders are idempotent: running them twice leaves the same data.
+import type { Ctx } from "./kernel/context.ts";
+import { updateSettings } from "./modules/settings/settings.ts";
+
+export interface Seeder {
+  name: string;
+  run(ctx: Ctx): Promise<string>; // returns a one-line summary
+}
+
+export const SEEDERS: Seeder[] = [
+  {
+    name: "settings",
+    async run(ctx) {
+      await updateSettings(ctx, { timezone: "Europe/Paris", supportEmail: "support@demo.trafi.dev" });
+      return "store profile (Europe/Paris, support e-mail)";
+    },
+  },
+];
+
+export async function runSeeders(ctx: Ctx, onStep: (name: string, summary: string) => void = () => {}): Promise<void> {
+  for (const s of SEEDERS) onStep(s.name, await s.run(ctx));
+}
