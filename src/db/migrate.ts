@@ -44,8 +44,12 @@ export async function schemaVersion(client: Client): Promise<number> {
   return Number(r.rows[0]?.v ?? 0);
 }
 
-export async function migrate(client: Client, kind: SchemaKind, now: () => number = Date.now): Promise<MigrationResult> {
-  const all = migrationsFor(kind);
+export async function migrate(
+  client: Client,
+  kind: SchemaKind,
+  now: () => number = Date.now,
+  all: readonly EmbeddedMigration[] = migrationsFor(kind),
+): Promise<MigrationResult> {
   await client.execute(VERSION_TABLE);
   const appliedRows = await client.execute("SELECT version, tag, hash FROM _trafi_schema ORDER BY version");
   const from = appliedRows.rows.length === 0 ? 0 : Number(appliedRows.rows[appliedRows.rows.length - 1]!.version);

@@ -16,7 +16,9 @@ export const VERSION: string = pkg.version;
 
 export function createApp(platform: Platform) {
   return (
-    new Elysia({ name: "trafi" })
+    // normalize: false → unknown body fields are rejected (422) instead of silently dropped, and a response that
+    // strays from its schema is caught as our bug (500) instead of being trimmed quietly.
+    new Elysia({ name: "trafi", normalize: false })
       .onRequest(({ request, set }) => {
         set.headers["x-request-id"] = requestMeta(request).requestId;
         set.headers["x-content-type-options"] = "nosniff";
@@ -26,7 +28,10 @@ export function createApp(platform: Platform) {
         const id = meta.requestId;
         let res: Response;
         if (error instanceof AppError) res = fromAppError(error, id);
-        else if (code === "VALIDATION") {
+        else if (code === "VALIDATION" && (error as { type?: string }).type === "response") {
+          platform.log.error("response failed its schema", { requestId: id, storeId: meta.storeId, issues: validationIssues(error) });
+          res = envelope(500, "INTERNAL", "internal", "Something went wrong on our side; quote the request id if you report it", id);
+        } else if (code === "VALIDATION") {
           res = envelope(422, "VALIDATION", "request.invalid", "The request does not match the expected shape", id, {
             issues: validationIssues(error),
           });

@@ -61,10 +61,15 @@ export function adminAuth(platform: Platform) {
     .macro({
       /** The permission this route needs; gives the handler its `ctx`. */
       permission: (needed: Permission) => ({
-        async resolve({ principal, request }) {
+        // Checked at the transform stage, right after authentication and before body validation: a caller
+        // without the permission gets 403, never a description of what the route would accept.
+        transform({ principal }) {
           if (!principal) throw new Unauthorized("auth.missing_credentials", "Send a secret key as Authorization: Bearer sk_…");
           const scopes = principal.actor.type === "key" ? principal.actor.scopes : [];
           if (!grants(scopes, needed)) throw new Forbidden(needed);
+        },
+        async resolve({ principal, request }) {
+          if (!principal) throw new Unauthorized("auth.missing_credentials", "Send a secret key as Authorization: Bearer sk_…");
           return { ctx: await storeCtx(platform, request, principal.key, principal.actor) };
         },
         detail: { security: [{ secretKey: [] }], "x-permission": needed } as Record<string, unknown>,

@@ -48,10 +48,18 @@ export function validationIssues(error: unknown): Issue[] {
   for (const item of list.slice(0, 20)) {
     if (!item || typeof item !== "object") continue;
     const rec = item as { path?: unknown; message?: unknown; summary?: unknown };
-    const path = typeof rec.path === "string" && rec.path !== "" ? rec.path : "/";
+    const path = typeof rec.path === "string" && rec.path !== "" ? safePath(rec.path) : "/";
     // TypeBox messages describe the rule ("Expected string"); they never include the value.
     const message = typeof rec.message === "string" ? rec.message : "Invalid value";
     issues.push({ path, message });
   }
   return issues;
+}
+
+/** A JSON pointer with only identifier-like segments; anything else (a caller's arbitrary key) becomes "*". */
+function safePath(path: string): string {
+  return path
+    .split("/")
+    .map((seg, i) => (i === 0 || /^[A-Za-z_][A-Za-z0-9_]{0,63}$|^\d{1,6}$/.test(seg) ? seg : "*"))
+    .join("/");
 }

@@ -1,0 +1,71 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { createTestPlatform } from "../testing/harness.ts";
+import { withTx, NestedTransactionError } from "./tx.ts";
+import { storeSettings } from "../modules/settings/settings.tables.ts";
+
+const t = await createTestPlatform();
+afterAll(() => t[Symbol.asyncDispose]());
+
+async function revision(storeId: string): Promise<number> {
+  const store = await t.platform.pool.get(storeId);
+  return (await store.db.select({ r: storeSettings.revision }).from(storeSettings))[0]!.r;
+}
+
+describe("withTx", () => {
+  test("50 concurrent read-modify-write transactions on one store all commit and none is lost", async () => {
+    const s = await t.createStore();
+    const store = await t.platform.pool.get(s.id);
+    // Read, yield to the event loop, then write what was read + 1: without the per-store lock these interleave
+    // (lost updates) or fail with SQLITE_BUSY.
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () =>
+        withTx({ store }, async (tx) => {
+          const r = (await tx.select({ r: storeSettings.revision }).from(storeSettings))[0]!.r;
+          await new Promise((res) => setTimeout(res, 0));
+          await tx.update(storeSettings).set({ revision: r + 1 });
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    expect(await revision(s.id)).toBe(50);
+  });
+
+  test("a throw inside the transaction rolls every statement back", async () => {
+    const s = await t.createStore();
+    const store = await t.platform.pool.get(s.id);
+    await expect(
+      withTx({ store }, async (tx) => {
+        await tx.update(storeSettings).set({ name: "half-written", revision: sql`${storeSettings.revision} + 1` });
+        throw new Error("boom after the first write");
+      }),
+    ).rejects.toThrow("boom");
+    const row = (await store.db.select().from(storeSettings))[0]!;
+    expect(row.name).toBe("Test store");
+    expect(row.revision).toBe(0);
+    // The lock was released: the next transaction runs.
+    await withTx({ store }, async (tx) => tx.update(storeSettings).set({ name: "after" }));
+    expect((await store.db.select().from(storeSettings))[0]!.name).toBe("after");
+  });
+
+  test("nesting withTx on the same store is refused instead of deadlocking", async () => {
+    const s = await t.createStore();
+    const store = await t.platform.pool.get(s.id);
+    await expect(withTx({ store }, () => withTx({ store }, async () => 1))).rejects.toBeInstanceOf(NestedTransactionError);
+  });
+
+  test("transactions of two stores do not wait for each other", async () => {
+    const a = await t.platform.pool.get((await t.createStore()).id);
+    const b = await t.platform.pool.get((await t.createStore()).id);
+    let releaseA!: () => void;
+    const gate = new Promise<void>((r) => (releaseA = r));
+    const slowA = withTx({ store: a }, async (tx) => {
+      await tx.update(storeSettings).set({ name: "A" });
+      await gate; // A holds its lock until B has committed
+    });
+    await withTx({ store: b }, async (tx) => tx.update(storeSettings).set({ name: "B" }));
+    releaseA();
+    await slowA;
+    expect((await b.db.select().from(storeSettings))[0]!.name).toBe("B");
+  });
+});
