@@ -14,6 +14,17 @@ const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 let lastTime = -1;
 let lastRandom: Uint8Array = new Uint8Array(10);
 
+/** The 10-character, lexicographically ordered time part of a ULID (48-bit milliseconds). */
+export function encodeTime(ms: number): string {
+  let out = "";
+  let t = ms;
+  for (let i = 9; i >= 0; i--) {
+    out = ALPHABET[t % 32]! + out;
+    t = Math.floor(t / 32);
+  }
+  return out;
+}
+
 /** A ULID body; monotonic within one millisecond of this process. */
 export function ulid(now: number = Date.now()): string {
   let rnd: Uint8Array;
@@ -31,12 +42,7 @@ export function ulid(now: number = Date.now()): string {
     lastTime = now;
   }
   lastRandom = rnd;
-  let out = "";
-  let t = now;
-  for (let i = 9; i >= 0; i--) {
-    out = ALPHABET[t % 32]! + out;
-    t = Math.floor(t / 32);
-  }
+  let out = encodeTime(now);
   // 80 bits → 16 base32 characters, 5 bits at a time.
   let acc = 0;
   let bits = 0;
