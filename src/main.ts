@@ -7,9 +7,10 @@ import { migrateCommand } from "./cli/migrate.ts";
 import { storesCreate, storesList } from "./cli/stores.ts";
 import { keysCreate } from "./cli/keys.ts";
 import { seedCommand } from "./cli/seed.ts";
+import { healthcheckCommand } from "./cli/healthcheck.ts";
 import { VERSION } from "./http/app.ts";
 
-export const COMMANDS: Command[] = [serveCommand, migrateCommand, storesCreate, storesList, keysCreate, seedCommand];
+export const COMMANDS: Command[] = [serveCommand, migrateCommand, storesCreate, storesList, keysCreate, seedCommand, healthcheckCommand];
 
 function usage(): string {
   const lines = [`Trafi ${VERSION} — commerce platform with a built-in profit engine`, "", "Usage: trafi <command> [options]", "", "Commands:"];
