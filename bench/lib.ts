@@ -66,8 +66,11 @@ export function parseWrk(out: string): WrkResult {
 // Child processes: every one is registered and killed by killAll(), which run.ts calls in a finally.
 
 const children = new Set<Subprocess>();
+let shuttingDown = false;
 
 export function track<T extends Subprocess>(proc: T): T {
+  // Spawned after killAll() (the run was interrupted mid-step): it would outlive the bench, so it goes at once.
+  if (shuttingDown) proc.kill("SIGKILL");
   children.add(proc);
   void proc.exited.then(() => children.delete(proc));
   return proc;
@@ -85,6 +88,7 @@ export async function stopProcess(proc: Subprocess, graceMs = 3_000): Promise<vo
 }
 
 export async function killAll(): Promise<void> {
+  shuttingDown = true;
   await Promise.all([...children].map((p) => stopProcess(p)));
 }
 

@@ -32,6 +32,16 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
       "statements": [
         "CREATE TABLE `store_settings` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`default_currency` text NOT NULL,\n\t`timezone` text NOT NULL,\n\t`support_email` text,\n\t`revision` integer DEFAULT 0 NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tCONSTRAINT \"store_settings_singleton\" CHECK(\"store_settings\".\"id\" = 1)\n);"
       ]
+    },
+    {
+      "tag": "0001_naive_doctor_faustus",
+      "hash": "d42019ae22a6391ab76e9d979e84256fac99c3a6baa81906cfb292885b135fca",
+      "statements": [
+        "CREATE TABLE `audit_log` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`seq` integer NOT NULL,\n\t`at` integer NOT NULL,\n\t`actor_type` text NOT NULL,\n\t`actor_id` text NOT NULL,\n\t`action` text NOT NULL,\n\t`target_type` text NOT NULL,\n\t`target_id` text,\n\t`before` text,\n\t`after` text,\n\t`request_id` text NOT NULL,\n\t`prev_hash` text NOT NULL,\n\t`hash` text NOT NULL\n);",
+        "CREATE UNIQUE INDEX `audit_log_seq_unique` ON `audit_log` (`seq`);",
+        "CREATE INDEX `audit_action_idx` ON `audit_log` (`action`,`seq`);",
+        "CREATE INDEX `audit_target_idx` ON `audit_log` (`target_type`,`target_id`);"
+      ]
     }
   ]
 };

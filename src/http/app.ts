@@ -8,17 +8,15 @@ import { controlReady } from "../tenancy/control.ts";
 import { envelope, fromAppError, validationIssues } from "./envelope.ts";
 import { requestMeta } from "./request.ts";
 import { docsRoutes } from "./docs.ts";
-import { settingsAdminRoutes, settingsStoreRoutes } from "../modules/settings/routes.ts";
-import { keysAdminRoutes } from "../modules/access/keys.routes.ts";
+import { moduleRoutes } from "./routes.ts";
 import pkg from "../../package.json" with { type: "json" };
 
 export const VERSION: string = pkg.version;
 
 export function createApp(platform: Platform) {
-  return (
-    // normalize: false → unknown body fields are rejected (422) instead of silently dropped, and a response that
-    // strays from its schema is caught as our bug (500) instead of being trimmed quietly.
-    new Elysia({ name: "trafi", normalize: false })
+  // normalize: false → unknown body fields are rejected (422) instead of silently dropped, and a response that
+  // strays from its schema is caught as our bug (500) instead of being trimmed quietly.
+  const app = new Elysia({ name: "trafi", normalize: false })
       .onRequest(({ request, set }) => {
         set.headers["x-request-id"] = requestMeta(request).requestId;
         set.headers["x-content-type-options"] = "nosniff";
@@ -95,11 +93,9 @@ export function createApp(platform: Platform) {
           return { status: ok ? "ready" : "not_ready", checks };
         },
         { detail: { tags: ["Ops"], summary: "Readiness: control DB reachable and migrated" } },
-      )
-      .use(settingsStoreRoutes(platform))
-      .use(settingsAdminRoutes(platform))
-      .use(keysAdminRoutes(platform))
-  );
+      );
+  for (const routes of moduleRoutes(platform)) app.use(routes);
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 
 export const ID_PREFIXES = [
   "store", "prod", "var", "cat", "col", "cart", "line", "ord", "pay", "ref", "ful", "cus", "key", "usr", "whk",
-  "evt", "flag", "cs", "exp", "req", "mig",
+  "evt", "flag", "cs", "exp", "req", "mig", "aud",
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 export type Id<P extends IdPrefix> = `${P}_${string}`;

@@ -66,7 +66,9 @@ describe("tenant pool", () => {
     await t.platform.pool.close(s.id);
     // Roll the file back to "never migrated": drop everything our migrations created.
     const raw = createClient({ url: `file:${storeDbPath(t.dir, s.id)}`, encryptionKey: t.platform.pool.fileKey(s.id) });
-    await raw.executeMultiple("DROP TABLE store_settings; DELETE FROM _trafi_schema;");
+    const tables = await raw.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_trafi_schema'");
+    for (const r of tables.rows) await raw.execute(`DROP TABLE "${String(r.name)}"`);
+    await raw.execute("DELETE FROM _trafi_schema");
     raw.close();
     await t.platform.control.client.execute({ sql: "UPDATE stores SET schema_version = 0 WHERE id = ?", args: [s.id] });
     const handle = await t.platform.pool.get(s.id);
