@@ -23,6 +23,15 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
         "CREATE TABLE `users` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`email` text NOT NULL,\n\t`password_hash` text,\n\t`name` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
         "CREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`);"
       ]
+    },
+    {
+      "tag": "0001_confused_morbius",
+      "hash": "f64ab625b5e18f02f71db8d6eca95be21b938372f0ecebc577bc2c3f195f486c",
+      "statements": [
+        "CREATE TABLE `control_outbox` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`topic` text NOT NULL,\n\t`key` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`relayed_at` integer,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`last_error` text\n);",
+        "CREATE INDEX `control_outbox_pending_idx` ON `control_outbox` (`relayed_at`,`created_at`);",
+        "CREATE INDEX `control_outbox_topic_key_idx` ON `control_outbox` (`topic`,`key`);"
+      ]
     }
   ],
   "store": [
@@ -41,6 +50,15 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
         "CREATE UNIQUE INDEX `audit_log_seq_unique` ON `audit_log` (`seq`);",
         "CREATE INDEX `audit_action_idx` ON `audit_log` (`action`,`seq`);",
         "CREATE INDEX `audit_target_idx` ON `audit_log` (`target_type`,`target_id`);"
+      ]
+    },
+    {
+      "tag": "0002_late_jazinda",
+      "hash": "ea75271ec98203c3e428d4515db67f4a3b95cb473b494e3677d8736b419d7818",
+      "statements": [
+        "CREATE TABLE `outbox` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`topic` text NOT NULL,\n\t`key` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`relayed_at` integer,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`last_error` text\n);",
+        "CREATE INDEX `outbox_pending_idx` ON `outbox` (`relayed_at`,`created_at`);",
+        "CREATE INDEX `outbox_topic_key_idx` ON `outbox` (`topic`,`key`);"
       ]
     }
   ]
