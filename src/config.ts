@@ -18,6 +18,8 @@ export interface Config {
   /** Public base URL used in printed links; defaults to http://HOST:PORT. */
   readonly publicUrl: string;
   readonly demo: boolean;
+  /** Lets webhook endpoints point at private/loopback addresses (self-hosted development and tests only). */
+  readonly webhooksAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -123,5 +125,6 @@ export function loadConfig(env: Env = process.env, opts: { cwd?: string; generat
     logLevel: level as Config["logLevel"],
     publicUrl,
     demo: bool(env, "TRAFI_DEMO", true),
+    webhooksAllowPrivate: bool(env, "TRAFI_WEBHOOKS_ALLOW_PRIVATE", false),
   });
 }

@@ -8,14 +8,19 @@ import { storesCreate, storesList } from "./cli/stores.ts";
 import { keysCreate } from "./cli/keys.ts";
 import { seedCommand } from "./cli/seed.ts";
 import { healthcheckCommand } from "./cli/healthcheck.ts";
+import { usersCreate } from "./cli/users.ts";
+import { auditVerify } from "./cli/audit.ts";
+import { keysRevoke, keysRotate } from "./cli/keys-admin.ts";
+import { jobsRetry, jobsStatus } from "./cli/jobs.ts";
+import { emailsList } from "./cli/emails.ts";
 import { VERSION } from "./http/app.ts";
 
-export const COMMANDS: Command[] = [serveCommand, migrateCommand, storesCreate, storesList, keysCreate, seedCommand, healthcheckCommand];
+export const COMMANDS: Command[] = [serveCommand, migrateCommand, storesCreate, storesList, keysCreate, seedCommand, healthcheckCommand, usersCreate, auditVerify, keysRevoke, keysRotate, jobsStatus, jobsRetry, emailsList];
 
 function usage(): string {
   const lines = [`Trafi ${VERSION} — commerce platform with a built-in profit engine`, "", "Usage: trafi <command> [options]", "", "Commands:"];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(16)}${c.summary}`);
-  lines.push("", "Every command takes --help and --json. Configuration comes from the environment:", "  PORT, HOST, TRAFI_DATA_DIR, TRAFI_MASTER_KEY, TRAFI_POOL_SIZE, TRAFI_POOL_IDLE_MS, TRAFI_LOG_LEVEL, TRAFI_PUBLIC_URL, TRAFI_DEMO");
+  lines.push("", "Every command takes --help and --json. Configuration comes from the environment:", "  PORT, HOST, TRAFI_DATA_DIR, TRAFI_MASTER_KEY, TRAFI_POOL_SIZE, TRAFI_POOL_IDLE_MS, TRAFI_LOG_LEVEL, TRAFI_PUBLIC_URL, TRAFI_DEMO, TRAFI_WEBHOOKS_ALLOW_PRIVATE");
   return lines.join("\n") + "\n";
 }
 

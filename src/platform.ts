@@ -8,6 +8,7 @@ import { TenantPool } from "./tenancy/pool.ts";
 import { KeyService } from "./tenancy/keys.ts";
 import { createStore, recordSchemaVersion, type StoreRecord } from "./tenancy/stores.ts";
 import { initSettings } from "./modules/settings/settings.ts";
+import { createJobs, type JobRuntime, type OutboxRelay } from "./jobs/index.ts";
 
 export interface Platform {
   readonly config: Config;
@@ -16,6 +17,10 @@ export interface Platform {
   readonly keys: KeyService;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The queue and its workers; `serve` starts them (`jobs.start()`), CLI commands leave them off. */
+  readonly jobs: JobRuntime;
+  /** Call `outbox.kick(storeId)` after a withTx that wrote outbox rows has committed. */
+  readonly outbox: OutboxRelay;
   provisionStore(input: { name: string; defaultCurrency?: string; timezone?: string; isDemo?: boolean }): Promise<StoreRecord>;
   close(): Promise<void>;
 }
@@ -34,7 +39,9 @@ export async function openPlatform(config: Config, opts: { log: Logger; clock?: 
     onMigrated: (storeId, r) => recordSchemaVersion(control, storeId, r.to, null, now()),
   });
   const keys = new KeyService(control, now);
-  return {
+  // The job runtime needs the platform itself (handlers receive it): created right below, reached through getters.
+  let jobs!: ReturnType<typeof createJobs>;
+  const platform: Platform = {
     config,
     control,
     pool,
@@ -56,8 +63,17 @@ export async function openPlatform(config: Config, opts: { log: Logger; clock?: 
         },
       ),
     async close() {
+      await platform.jobs.stop(); // running jobs finish before their stores close
       await pool.closeAll();
       control.close();
     },
+    get jobs() {
+      return jobs.runtime;
+    },
+    get outbox() {
+      return jobs.relay;
+    },
   };
+  jobs = createJobs(platform);
+  return platform;
 }

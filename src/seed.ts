@@ -2,6 +2,11 @@
 // Seeders are idempotent: running them twice leaves the same data.
 import type { Ctx } from "./kernel/context.ts";
 import { updateSettings } from "./modules/settings/settings.ts";
+import { flagsSeeder } from "./modules/flags/index.ts";
+import { catalogSeeder } from "./modules/catalog/index.ts";
+import { seedTaxes } from "./modules/tax/index.ts";
+import { seedInventory } from "./modules/inventory/index.ts";
+import { seedShipping } from "./modules/shipping/index.ts";
 
 export interface Seeder {
   name: string;
@@ -16,6 +21,11 @@ export const SEEDERS: Seeder[] = [
       return "store profile (Europe/Paris, support e-mail)";
     },
   },
+  catalogSeeder, // before inventory, shipping and anything else that needs products
+  { name: "taxes", run: seedTaxes },
+  { name: "inventory", run: seedInventory },
+  { name: "shipping", run: seedShipping },
+  flagsSeeder,
 ];
 
 export async function runSeeders(ctx: Ctx, onStep: (name: string, summary: string) => void = () => {}): Promise<void> {

@@ -46,4 +46,4 @@ test("serve: demo store on first start, health, graceful SIGTERM, same demo stor
   expect(await second.proc.exited).toBe(0);
   const down = Bun.spawn(["bun", main, "healthcheck", "--url", second.started.url], { stdout: "pipe", stderr: "pipe" });
   expect(await down.exited).toBe(1);
-});
+}, 30_000); // two real starts, each seeding the demo store

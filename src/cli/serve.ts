@@ -54,6 +54,7 @@ export const serveCommand: Command = {
     let demo: DemoState;
     try {
       demo = await ensureDemoStore(platform, (m) => io.err(`  … ${m}\n`));
+      await platform.jobs.start(); // workers + outbox start-up scan; stopped by platform.close() on shutdown
     } catch (e) {
       await platform.close();
       throw e;

@@ -9,56 +9,112 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
   "control": [
     {
       "tag": "0000_init",
-      "hash": "f97413c9d5133d5afc21f57c63e1644445b165dcb03d9b2226c8c31ac44ab0ec",
+      "hash": "23c897e1d8a9857894b2f161fd817134a17c5b5b2a59695f71630ce4eef50dc1",
       "statements": [
         "CREATE TABLE `api_keys` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`store_id` text NOT NULL,\n\t`type` text NOT NULL,\n\t`name` text NOT NULL,\n\t`token_hash` text NOT NULL,\n\t`token_hint` text NOT NULL,\n\t`scopes` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`last_used_at` integer,\n\t`revoked_at` integer,\n\t`expires_at` integer,\n\tFOREIGN KEY (`store_id`) REFERENCES `stores`(`id`) ON UPDATE no action ON DELETE cascade\n);",
         "CREATE UNIQUE INDEX `api_keys_hash_idx` ON `api_keys` (`token_hash`);",
         "CREATE INDEX `api_keys_store_idx` ON `api_keys` (`store_id`,`created_at`);",
         "CREATE TABLE `control_meta` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`value` text NOT NULL,\n\t`updated_at` integer DEFAULT (unixepoch() * 1000) NOT NULL\n);",
+        "CREATE TABLE `invites` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`store_id` text NOT NULL,\n\t`email` text NOT NULL,\n\t`role` text NOT NULL,\n\t`overrides` text,\n\t`token_hash` text NOT NULL,\n\t`invited_by` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`accepted_at` integer,\n\t`revoked_at` integer,\n\tFOREIGN KEY (`store_id`) REFERENCES `stores`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE UNIQUE INDEX `invites_hash_idx` ON `invites` (`token_hash`);",
+        "CREATE INDEX `invites_store_idx` ON `invites` (`store_id`,`created_at`);",
         "CREATE TABLE `memberships` (\n\t`user_id` text NOT NULL,\n\t`store_id` text NOT NULL,\n\t`role` text NOT NULL,\n\t`overrides` text,\n\t`created_at` integer NOT NULL,\n\tPRIMARY KEY(`user_id`, `store_id`),\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`store_id`) REFERENCES `stores`(`id`) ON UPDATE no action ON DELETE cascade\n);",
         "CREATE INDEX `memberships_store_idx` ON `memberships` (`store_id`);",
+        "CREATE TABLE `password_resets` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`token_hash` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`used_at` integer,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE UNIQUE INDEX `password_resets_hash_idx` ON `password_resets` (`token_hash`);",
         "CREATE TABLE `plans` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`limits` text NOT NULL,\n\t`created_at` integer NOT NULL\n);",
+        "CREATE TABLE `sessions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`token_hash` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`last_seen_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`revoked_at` integer,\n\t`ip` text,\n\t`user_agent` text,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE UNIQUE INDEX `sessions_hash_idx` ON `sessions` (`token_hash`);",
+        "CREATE INDEX `sessions_user_idx` ON `sessions` (`user_id`);",
         "CREATE TABLE `stores` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`status` text DEFAULT 'active' NOT NULL,\n\t`plan_id` text NOT NULL,\n\t`schema_version` integer DEFAULT 0 NOT NULL,\n\t`migration_error` text,\n\t`is_demo` integer DEFAULT false NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`plan_id`) REFERENCES `plans`(`id`) ON UPDATE no action ON DELETE no action\n);",
         "CREATE INDEX `stores_created_idx` ON `stores` (`created_at`);",
         "CREATE TABLE `users` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`email` text NOT NULL,\n\t`password_hash` text,\n\t`name` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
-        "CREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`);"
-      ]
-    },
-    {
-      "tag": "0001_confused_morbius",
-      "hash": "f64ab625b5e18f02f71db8d6eca95be21b938372f0ecebc577bc2c3f195f486c",
-      "statements": [
+        "CREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`);",
         "CREATE TABLE `control_outbox` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`topic` text NOT NULL,\n\t`key` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`relayed_at` integer,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`last_error` text\n);",
         "CREATE INDEX `control_outbox_pending_idx` ON `control_outbox` (`relayed_at`,`created_at`);",
-        "CREATE INDEX `control_outbox_topic_key_idx` ON `control_outbox` (`topic`,`key`);"
+        "CREATE INDEX `control_outbox_topic_key_idx` ON `control_outbox` (`topic`,`key`);",
+        "CREATE TABLE `outbox_pending` (\n\t`store_id` text PRIMARY KEY NOT NULL,\n\t`marked_at` integer NOT NULL\n);",
+        "CREATE TABLE `platform_emails` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`key` text NOT NULL,\n\t`template` text NOT NULL,\n\t`to` text NOT NULL,\n\t`from` text NOT NULL,\n\t`subject` text NOT NULL,\n\t`html` text NOT NULL,\n\t`text` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`provider_message_id` text,\n\t`created_at` integer NOT NULL\n);",
+        "CREATE UNIQUE INDEX `platform_emails_key_uq` ON `platform_emails` (`key`);",
+        "CREATE INDEX `platform_emails_to_idx` ON `platform_emails` (`to`,`id`);"
       ]
     }
   ],
   "store": [
     {
       "tag": "0000_init",
-      "hash": "808881514a20dc18d0351e3ab01f97e5ed7c7c74d8799ddb5ef3f8c924e486a2",
+      "hash": "567b15c68e74859b90cab35728bc2e139ec3982ba3cbf7da81aa89f44f383c2a",
       "statements": [
-        "CREATE TABLE `store_settings` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`default_currency` text NOT NULL,\n\t`timezone` text NOT NULL,\n\t`support_email` text,\n\t`revision` integer DEFAULT 0 NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tCONSTRAINT \"store_settings_singleton\" CHECK(\"store_settings\".\"id\" = 1)\n);"
-      ]
-    },
-    {
-      "tag": "0001_naive_doctor_faustus",
-      "hash": "d42019ae22a6391ab76e9d979e84256fac99c3a6baa81906cfb292885b135fca",
-      "statements": [
+        "CREATE TABLE `store_settings` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`default_currency` text NOT NULL,\n\t`timezone` text NOT NULL,\n\t`support_email` text,\n\t`revision` integer DEFAULT 0 NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tCONSTRAINT \"store_settings_singleton\" CHECK(\"store_settings\".\"id\" = 1)\n);",
         "CREATE TABLE `audit_log` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`seq` integer NOT NULL,\n\t`at` integer NOT NULL,\n\t`actor_type` text NOT NULL,\n\t`actor_id` text NOT NULL,\n\t`action` text NOT NULL,\n\t`target_type` text NOT NULL,\n\t`target_id` text,\n\t`before` text,\n\t`after` text,\n\t`request_id` text NOT NULL,\n\t`prev_hash` text NOT NULL,\n\t`hash` text NOT NULL\n);",
         "CREATE UNIQUE INDEX `audit_log_seq_unique` ON `audit_log` (`seq`);",
         "CREATE INDEX `audit_action_idx` ON `audit_log` (`action`,`seq`);",
-        "CREATE INDEX `audit_target_idx` ON `audit_log` (`target_type`,`target_id`);"
+        "CREATE INDEX `audit_target_idx` ON `audit_log` (`target_type`,`target_id`);",
+        "CREATE TABLE `outbox` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`topic` text NOT NULL,\n\t`key` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`relayed_at` integer,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`last_error` text\n);",
+        "CREATE INDEX `outbox_pending_idx` ON `outbox` (`relayed_at`,`created_at`);",
+        "CREATE INDEX `outbox_topic_key_idx` ON `outbox` (`topic`,`key`);",
+        "CREATE TABLE `categories` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`handle` text NOT NULL,\n\t`description` text DEFAULT '' NOT NULL,\n\t`parent_id` text,\n\t`position` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+        "CREATE UNIQUE INDEX `categories_handle_uq` ON `categories` (`handle`);",
+        "CREATE INDEX `categories_parent_idx` ON `categories` (`parent_id`);",
+        "CREATE TABLE `collection_products` (\n\t`collection_id` text NOT NULL,\n\t`product_id` text NOT NULL,\n\t`position` integer NOT NULL,\n\tPRIMARY KEY(`collection_id`, `product_id`),\n\tFOREIGN KEY (`collection_id`) REFERENCES `collections`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`product_id`) REFERENCES `products`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE INDEX `collection_products_pos_idx` ON `collection_products` (`collection_id`,`position`);",
+        "CREATE TABLE `collections` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`title` text NOT NULL,\n\t`handle` text NOT NULL,\n\t`description` text DEFAULT '' NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+        "CREATE UNIQUE INDEX `collections_handle_uq` ON `collections` (`handle`);",
+        "CREATE TABLE `product_categories` (\n\t`product_id` text NOT NULL,\n\t`category_id` text NOT NULL,\n\tPRIMARY KEY(`product_id`, `category_id`),\n\tFOREIGN KEY (`product_id`) REFERENCES `products`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`category_id`) REFERENCES `categories`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE INDEX `product_categories_cat_idx` ON `product_categories` (`category_id`);",
+        "CREATE TABLE `product_media` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`product_id` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`file_name` text,\n\t`url` text,\n\t`content_type` text,\n\t`size_bytes` integer,\n\t`alt` text NOT NULL,\n\t`position` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`product_id`) REFERENCES `products`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE INDEX `product_media_product_idx` ON `product_media` (`product_id`,`position`);",
+        "CREATE TABLE `product_options` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`product_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`values` text NOT NULL,\n\t`position` integer NOT NULL,\n\tFOREIGN KEY (`product_id`) REFERENCES `products`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE UNIQUE INDEX `product_options_name_uq` ON `product_options` (`product_id`,`name`);",
+        "CREATE TABLE `products` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`title` text NOT NULL,\n\t`handle` text NOT NULL,\n\t`description_html` text DEFAULT '' NOT NULL,\n\t`status` text NOT NULL,\n\t`vendor` text,\n\t`product_type` text,\n\t`tags` text NOT NULL,\n\t`seo_title` text,\n\t`seo_description` text,\n\t`tax_category` text DEFAULT 'standard' NOT NULL,\n\t`position` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+        "CREATE UNIQUE INDEX `products_handle_uq` ON `products` (`handle`);",
+        "CREATE INDEX `products_status_pos_idx` ON `products` (`status`,`position`,`id`);",
+        "CREATE TABLE `variant_prices` (\n\t`variant_id` text NOT NULL,\n\t`currency` text NOT NULL,\n\t`amount` integer NOT NULL,\n\t`compare_at_amount` integer,\n\tPRIMARY KEY(`variant_id`, `currency`),\n\tFOREIGN KEY (`variant_id`) REFERENCES `variants`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE TABLE `variants` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`product_id` text NOT NULL,\n\t`sku` text,\n\t`barcode` text,\n\t`option_values` text NOT NULL,\n\t`cost_price` integer,\n\t`weight_grams` integer DEFAULT 0 NOT NULL,\n\t`track_inventory` integer DEFAULT true NOT NULL,\n\t`allow_backorder` integer DEFAULT false NOT NULL,\n\t`position` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`product_id`) REFERENCES `products`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE UNIQUE INDEX `variants_sku_uq` ON `variants` (`sku`);",
+        "CREATE INDEX `variants_product_idx` ON `variants` (`product_id`,`position`);",
+        "CREATE TABLE `store_security` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`allowed_origins` text NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tCONSTRAINT \"store_security_singleton\" CHECK(\"store_security\".\"id\" = 1)\n);",
+        "CREATE TABLE `flag_exposures` (\n\t`flag_id` text NOT NULL,\n\t`flag_version` integer NOT NULL,\n\t`visitor_id` text NOT NULL,\n\t`variation_index` integer NOT NULL,\n\t`first_exposed_at` integer NOT NULL,\n\tPRIMARY KEY(`flag_id`, `flag_version`, `visitor_id`),\n\tFOREIGN KEY (`flag_id`) REFERENCES `flags`(`id`) ON UPDATE no action ON DELETE no action\n);",
+        "CREATE TABLE `flag_versions` (\n\t`flag_id` text NOT NULL,\n\t`version` integer NOT NULL,\n\t`seed` text NOT NULL,\n\t`hash_version` integer NOT NULL,\n\t`variations` text NOT NULL,\n\t`weights` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\tPRIMARY KEY(`flag_id`, `version`),\n\tFOREIGN KEY (`flag_id`) REFERENCES `flags`(`id`) ON UPDATE no action ON DELETE no action\n);",
+        "CREATE TABLE `flags` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`key` text NOT NULL,\n\t`name` text NOT NULL,\n\t`description` text DEFAULT '' NOT NULL,\n\t`status` text NOT NULL,\n\t`enabled` integer NOT NULL,\n\t`variations` text NOT NULL,\n\t`weights` text NOT NULL,\n\t`coverage` real NOT NULL,\n\t`seed` text NOT NULL,\n\t`hash_version` integer NOT NULL,\n\t`holdout` real NOT NULL,\n\t`targeting` text NOT NULL,\n\t`version` integer NOT NULL,\n\t`started_at` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tCONSTRAINT \"flags_coverage_range\" CHECK(\"flags\".\"coverage\" >= 0 AND \"flags\".\"coverage\" <= 1),\n\tCONSTRAINT \"flags_holdout_range\" CHECK(\"flags\".\"holdout\" >= 0 AND \"flags\".\"holdout\" < 1)\n);",
+        "CREATE UNIQUE INDEX `flags_key_idx` ON `flags` (`key`);",
+        "CREATE TABLE `tax_rates` (\n\t`zone_id` text NOT NULL,\n\t`category` text NOT NULL,\n\t`name` text NOT NULL,\n\t`rate_ppm` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tPRIMARY KEY(`zone_id`, `category`),\n\tFOREIGN KEY (`zone_id`) REFERENCES `tax_zones`(`id`) ON UPDATE no action ON DELETE cascade,\n\tCONSTRAINT \"tax_rates_range\" CHECK(\"tax_rates\".\"rate_ppm\" >= 0 and \"tax_rates\".\"rate_ppm\" <= 1000000)\n);",
+        "CREATE TABLE `tax_settings` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`prices_include_tax` integer NOT NULL,\n\t`origin_country` text,\n\t`shipping_tax_category` text NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tCONSTRAINT \"tax_settings_singleton\" CHECK(\"tax_settings\".\"id\" = 1)\n);",
+        "CREATE TABLE `tax_zones` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`country_code` text NOT NULL,\n\t`region` text DEFAULT '' NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+        "CREATE UNIQUE INDEX `tax_zones_place_uq` ON `tax_zones` (`country_code`,`region`);",
+        "CREATE TABLE `inventory_adjustments` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`variant_id` text NOT NULL,\n\t`location_id` text NOT NULL,\n\t`delta` integer NOT NULL,\n\t`reason` text NOT NULL,\n\t`note` text,\n\t`on_hand_after` integer NOT NULL,\n\t`reservation_id` text,\n\t`actor_id` text NOT NULL,\n\t`created_at` integer NOT NULL\n);",
+        "CREATE INDEX `inventory_adjustments_variant_idx` ON `inventory_adjustments` (`variant_id`,`id`);",
+        "CREATE TABLE `inventory_items` (\n\t`variant_id` text PRIMARY KEY NOT NULL,\n\t`low_stock_threshold` integer,\n\t`updated_at` integer NOT NULL\n);",
+        "CREATE TABLE `inventory_levels` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`variant_id` text NOT NULL,\n\t`location_id` text NOT NULL,\n\t`on_hand` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`location_id`) REFERENCES `stock_locations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+        "CREATE UNIQUE INDEX `inventory_levels_place_uq` ON `inventory_levels` (`variant_id`,`location_id`);",
+        "CREATE INDEX `inventory_levels_location_idx` ON `inventory_levels` (`location_id`);",
+        "CREATE TABLE `inventory_reservations` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`variant_id` text NOT NULL,\n\t`location_id` text NOT NULL,\n\t`quantity` integer NOT NULL,\n\t`reference` text,\n\t`status` text NOT NULL,\n\t`expires_at` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tCONSTRAINT \"inventory_reservations_positive\" CHECK(\"inventory_reservations\".\"quantity\" > 0)\n);",
+        "CREATE INDEX `inventory_reservations_variant_idx` ON `inventory_reservations` (`variant_id`,`status`);",
+        "CREATE TABLE `stock_locations` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`is_default` integer DEFAULT false NOT NULL,\n\t`created_at` integer NOT NULL\n);",
+        "CREATE UNIQUE INDEX `stock_locations_name_uq` ON `stock_locations` (`name`);",
+        "CREATE UNIQUE INDEX `stock_locations_default_uq` ON `stock_locations` (`is_default`) WHERE \"stock_locations\".\"is_default\" = 1;",
+        "CREATE TABLE `shipping_rates` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`zone_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`carrier` text NOT NULL,\n\t`type` text NOT NULL,\n\t`currency` text NOT NULL,\n\t`amount` integer,\n\t`brackets` text,\n\t`free_above` integer,\n\t`active` integer DEFAULT true NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`zone_id`) REFERENCES `shipping_zones`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE INDEX `shipping_rates_zone_idx` ON `shipping_rates` (`zone_id`);",
+        "CREATE TABLE `shipping_zone_countries` (\n\t`zone_id` text NOT NULL,\n\t`country_code` text NOT NULL,\n\tFOREIGN KEY (`zone_id`) REFERENCES `shipping_zones`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+        "CREATE UNIQUE INDEX `shipping_zone_countries_uq` ON `shipping_zone_countries` (`country_code`);",
+        "CREATE INDEX `shipping_zone_countries_zone_idx` ON `shipping_zone_countries` (`zone_id`);",
+        "CREATE TABLE `shipping_zones` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+        "CREATE TABLE `webhook_deliveries` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`endpoint_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`event_type` text NOT NULL,\n\t`body` text NOT NULL,\n\t`status` text NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`round_attempts` integer DEFAULT 0 NOT NULL,\n\t`next_attempt_at` integer,\n\t`last_attempt_at` integer,\n\t`last_status_code` integer,\n\t`last_latency_ms` integer,\n\t`last_response_excerpt` text,\n\t`last_error` text,\n\t`delivered_at` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+        "CREATE UNIQUE INDEX `webhook_deliveries_event_endpoint_uq` ON `webhook_deliveries` (`event_id`,`endpoint_id`);",
+        "CREATE INDEX `webhook_deliveries_endpoint_idx` ON `webhook_deliveries` (`endpoint_id`,`id`);",
+        "CREATE INDEX `webhook_deliveries_status_idx` ON `webhook_deliveries` (`status`,`id`);",
+        "CREATE TABLE `webhook_endpoints` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`url` text NOT NULL,\n\t`description` text,\n\t`secret_sealed` text NOT NULL,\n\t`events` text NOT NULL,\n\t`enabled` integer DEFAULT true NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+        "CREATE TABLE `email_messages` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`key` text NOT NULL,\n\t`template` text NOT NULL,\n\t`to` text NOT NULL,\n\t`from` text NOT NULL,\n\t`subject` text NOT NULL,\n\t`html` text NOT NULL,\n\t`text` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`provider_message_id` text,\n\t`created_at` integer NOT NULL\n);",
+        "CREATE UNIQUE INDEX `email_messages_key_uq` ON `email_messages` (`key`);",
+        "CREATE INDEX `email_messages_to_idx` ON `email_messages` (`to`,`id`);",
+        "CREATE TABLE `email_settings` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`provider` text NOT NULL,\n\t`from_address` text,\n\t`from_name` text,\n\t`smtp_host` text,\n\t`smtp_port` integer,\n\t`smtp_secure` integer,\n\t`smtp_user` text,\n\t`smtp_password_sealed` text,\n\t`updated_at` integer NOT NULL,\n\tCONSTRAINT \"email_settings_singleton\" CHECK(\"email_settings\".\"id\" = 1)\n);"
       ]
     },
     {
-      "tag": "0002_late_jazinda",
-      "hash": "ea75271ec98203c3e428d4515db67f4a3b95cb473b494e3677d8736b419d7818",
+      "tag": "0001_catalog_fts",
+      "hash": "4273f6876e421fb3575ff59a9aa38208887be85c50349a8e9c32567961de60f7",
       "statements": [
-        "CREATE TABLE `outbox` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`topic` text NOT NULL,\n\t`key` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`relayed_at` integer,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`last_error` text\n);",
-        "CREATE INDEX `outbox_pending_idx` ON `outbox` (`relayed_at`,`created_at`);",
-        "CREATE INDEX `outbox_topic_key_idx` ON `outbox` (`topic`,`key`);"
+        "-- Full-text index of the catalog (FTS5). One row per product: its title, the skus of its variants, its tags and\n-- its vendor. Maintained explicitly by the catalog verbs (reindex after every write of a product or variant).\nCREATE VIRTUAL TABLE `catalog_fts` USING fts5(\n  `product_id` UNINDEXED,\n  `title`,\n  `skus`,\n  `tags`,\n  `vendor`,\n  tokenize = 'unicode61 remove_diacritics 2'\n);"
       ]
     }
   ]

@@ -69,6 +69,7 @@ export function createApp(platform: Platform) {
               securitySchemes: {
                 publishableKey: { type: "apiKey", in: "header", name: "x-publishable-key" },
                 secretKey: { type: "http", scheme: "bearer", description: "A secret key, sk_…" },
+                sessionCookie: { type: "apiKey", in: "cookie", name: "trafi_session", description: "Dashboard session (POST /v1/auth/login); writes also need x-csrf-token" },
               },
             },
           },

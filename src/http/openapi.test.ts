@@ -25,7 +25,7 @@ describe("OpenAPI document", () => {
       .map((r) => `${r.method} ${r.path.replace(/:([^/]+)/g, "{$1}")}`);
     expect(expected.length).toBeGreaterThan(5);
     for (const e of expected) expect(documented.has(e), e).toBe(true);
-    expect(spec.paths["/v1/admin/settings"].get.security).toEqual([{ secretKey: [] }]);
+    expect(spec.paths["/v1/admin/settings"].get.security).toEqual([{ secretKey: [] }, { sessionCookie: [] }]);
     expect(spec.paths["/v1/store/store"].get.security).toEqual([{ publishableKey: [] }]);
   });
 });

@@ -2,9 +2,39 @@
 import type { Platform } from "../platform.ts";
 import { settingsAdminRoutes, settingsStoreRoutes } from "../modules/settings/routes.ts";
 import { keysAdminRoutes } from "../modules/access/keys.routes.ts";
+import { authRoutes } from "../modules/access/auth.routes.ts";
+import { membersAdminRoutes } from "../modules/access/members.routes.ts";
+import { auditAdminRoutes } from "../modules/audit/routes.ts";
+import { securityHeaders } from "./security.ts";
+import { flagsAdminRoutes, flagsStoreRoutes } from "../modules/flags/index.ts";
+import { taxAdminRoutes } from "../modules/tax/index.ts";
+import { inventoryAdminRoutes } from "../modules/inventory/index.ts";
+import { shippingAdminRoutes, shippingStoreRoutes } from "../modules/shipping/index.ts";
+import { jobsAdminRoutes } from "../jobs/routes.ts";
+import { webhooksAdminRoutes } from "../modules/webhooks/index.ts";
+import { emailsAdminRoutes } from "../modules/notifications/index.ts";
+import { catalogStoreRoutes, categoryAdminRoutes, collectionAdminRoutes, mediaFileRoutes, productAdminRoutes } from "../modules/catalog/index.ts";
 
 export const moduleRoutes = (platform: Platform) => [
+  securityHeaders(),
+  authRoutes(platform),
+  membersAdminRoutes(platform),
+  auditAdminRoutes(platform),
   settingsStoreRoutes(platform),
   settingsAdminRoutes(platform),
   keysAdminRoutes(platform),
+  flagsStoreRoutes(platform),
+  flagsAdminRoutes(platform),
+  taxAdminRoutes(platform),
+  inventoryAdminRoutes(platform),
+  shippingAdminRoutes(platform),
+  shippingStoreRoutes(platform),
+  catalogStoreRoutes(platform),
+  productAdminRoutes(platform),
+  categoryAdminRoutes(platform),
+  collectionAdminRoutes(platform),
+  mediaFileRoutes(platform),
+  jobsAdminRoutes(platform),
+  webhooksAdminRoutes(platform),
+  emailsAdminRoutes(platform),
 ] as const;

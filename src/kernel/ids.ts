@@ -5,6 +5,10 @@ import { randomBytes } from "node:crypto";
 export const ID_PREFIXES = [
   "store", "prod", "var", "cat", "col", "cart", "line", "ord", "pay", "ref", "ful", "cus", "key", "usr", "whk",
   "evt", "flag", "cs", "exp", "req", "mig", "aud",
+  "ses", "inv", "pwr",
+  "opt", "med",
+  "txz", "loc", "stk", "adj", "rsv", "shz", "shr",
+  "whd", "eml",
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 export type Id<P extends IdPrefix> = `${P}_${string}`;

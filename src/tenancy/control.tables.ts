@@ -79,3 +79,57 @@ export const controlMeta = sqliteTable("control_meta", {
   value: text("value").notNull(),
   updatedAt: integer("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
+
+/**
+ * Dashboard sessions. Only the SHA-256 of the cookie token is stored (the token carries 256 random bits, so a
+ * fast hash is enough). A session dies at `expiresAt` (absolute), after the idle window since `lastSeenAt`, or
+ * when revoked (logout, password reset).
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    revokedAt: integer("revoked_at"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [uniqueIndex("sessions_hash_idx").on(t.tokenHash), index("sessions_user_idx").on(t.userId)],
+);
+
+/** Member invites: single-use, expiring; only the token's hash is stored. */
+export const invites = sqliteTable(
+  "invites",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id").notNull().references(() => stores.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role").notNull(),
+    overrides: text("overrides", { mode: "json" }).$type<{ grant: string[]; revoke: string[] }>(),
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: text("invited_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    acceptedAt: integer("accepted_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("invites_hash_idx").on(t.tokenHash), index("invites_store_idx").on(t.storeId, t.createdAt)],
+);
+
+/** Password reset tokens: single-use, 30 minutes, only the hash stored. */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [uniqueIndex("password_resets_hash_idx").on(t.tokenHash)],
+);

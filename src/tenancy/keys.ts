@@ -4,7 +4,7 @@
 import { randomBytes, createHash } from "node:crypto";
 import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import { newId } from "../kernel/ids.ts";
-import { NotFound, ValidationFailed } from "../kernel/errors.ts";
+import { Conflict, NotFound, ValidationFailed } from "../kernel/errors.ts";
 import { isValidScope } from "../kernel/permissions.ts";
 import { toPage, type Page } from "../kernel/pagination.ts";
 import { apiKeys } from "./control.tables.ts";
@@ -130,6 +130,23 @@ export class KeyService {
     const row = (await this.control.db.select().from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.storeId, storeId))))[0];
     if (!row) throw new NotFound("api_key", id);
     return toApiKey(row);
+  }
+
+  /**
+   * Rotation: a new key with the same type, name and scopes; the old one keeps working for `overlapMs` (so
+   * deployments can switch over) and then expires. A revoked or expired key cannot be rotated.
+   */
+  async rotate(storeId: string, id: string, overlapMs: number): Promise<{ key: ApiKey; token: string; previous: ApiKey }> {
+    const old = await this.get(storeId, id);
+    const now = this.now();
+    if (old.revokedAt !== null || (old.expiresAt !== null && old.expiresAt <= now)) {
+      throw new Conflict("api_key.not_active", "Only an active key can be rotated; create a new key instead");
+    }
+    const created = await this.create({ storeId, type: old.type, name: old.name, scopes: old.scopes, expiresAt: old.expiresAt });
+    const until = old.expiresAt === null ? now + overlapMs : Math.min(old.expiresAt, now + overlapMs);
+    await this.control.write(() => this.control.db.update(apiKeys).set({ expiresAt: until }).where(and(eq(apiKeys.id, id), eq(apiKeys.storeId, storeId))));
+    this.cache.clear();
+    return { ...created, previous: await this.get(storeId, id) };
   }
 
   async revoke(storeId: string, id: string): Promise<ApiKey> {

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { createClient } from "@libsql/client";
+import { readFileSync, rmSync } from "node:fs";
+import { openClient } from "../db/client.ts";
 import { createTestPlatform } from "../testing/harness.ts";
 import { TenantPool, storeDbPath } from "./pool.ts";
 import { silentLogger } from "../kernel/logger.ts";
 import { NotFound } from "../kernel/errors.ts";
-import { latestVersion, schemaVersion } from "../db/migrate.ts";
+import { latestVersion, migrate, migrationsFor, schemaVersion } from "../db/migrate.ts";
 import { getStore } from "./stores.ts";
 import { newId } from "../kernel/ids.ts";
 
@@ -64,12 +64,13 @@ describe("tenant pool", () => {
   test("a store on an old schema is migrated when it is opened, and the control DB records the version", async () => {
     const s = await t.createStore();
     await t.platform.pool.close(s.id);
-    // Roll the file back to "never migrated": drop everything our migrations created.
-    const raw = createClient({ url: `file:${storeDbPath(t.dir, s.id)}`, encryptionKey: t.platform.pool.fileKey(s.id) });
-    const tables = await raw.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_trafi_schema'");
-    for (const r of tables.rows) await raw.execute(`DROP TABLE "${String(r.name)}"`);
-    await raw.execute("DELETE FROM _trafi_schema");
-    raw.close();
+    // Replace the store's file with one on the first schema version only, as an old release would have left it.
+    const path = storeDbPath(t.dir, s.id);
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+    const old = await openClient({ path, encryptionKey: t.platform.pool.fileKey(s.id) });
+    await migrate(old, "store", Date.now, migrationsFor("store").slice(0, 1));
+    expect(await schemaVersion(old)).toBe(1);
+    old.close();
     await t.platform.control.client.execute({ sql: "UPDATE stores SET schema_version = 0 WHERE id = ?", args: [s.id] });
     const handle = await t.platform.pool.get(s.id);
     expect(await schemaVersion(handle.client)).toBe(latestVersion("store"));

@@ -26,3 +26,14 @@ export const CreatedApiKey = t.Object({
   key: ApiKeyView,
   token: t.String({ description: "The full token. Shown once: store it now." }),
 });
+
+export const RotateApiKeyBody = t.Object(
+  { overlapSeconds: t.Optional(t.Integer({ minimum: 0, maximum: 7 * 24 * 3600, description: "How long the old token keeps working (default 86400)" })) },
+  { additionalProperties: false },
+);
+
+export const RotatedApiKey = t.Object({
+  key: ApiKeyView,
+  token: t.String({ description: "The new token. Shown once: store it now." }),
+  previous: ApiKeyView,
+});

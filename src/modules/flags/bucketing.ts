@@ -56,6 +56,19 @@ export function hash(seed: string, value: string, version: number): number | nul
   return null;
 }
 
+/**
+ * The v2 hash split in two for hot loops: `seedState(seed)` once per experiment, then `hashV2FromSeedState(state,
+ * value)` per user equals `hash(seed, value, 2)` (FNV-1a is a left fold, so the seed's prefix state can be reused).
+ */
+export function seedState(seed: string): number {
+  return fnv1aUpdate(FNV_OFFSET_BASIS, seed);
+}
+
+export function hashV2FromSeedState(state: number, value: string): number {
+  const inner = fnv1aUpdate(state, value) >>> 0;
+  return (fnv1aDecimal(FNV_OFFSET_BASIS, inner) >>> 0) % 10000 / 10000;
+}
+
 /** n equal weights summing to 1 (empty for n ≤ 0). */
 export function getEqualWeights(n: number): number[] {
   if (n <= 0) return [];

@@ -5,6 +5,7 @@ import { ValidationFailed } from "../../kernel/errors.ts";
 import { isCurrency, isTimeZone } from "../../kernel/currency.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
 import { storeSettings } from "./settings.tables.ts";
+import { recordAudit } from "../audit/index.ts";
 
 type Row = typeof storeSettings.$inferSelect;
 
@@ -67,12 +68,24 @@ export async function updateSettings(
 ): Promise<Settings> {
   check(patch);
   const row = await withTx(ctx, async (tx) => {
+    const before = (await tx.select().from(storeSettings).where(eq(storeSettings.id, 1)))[0];
     const updated = await tx
       .update(storeSettings)
       .set({ ...patch, revision: sql`${storeSettings.revision} + 1`, updatedAt: ctx.clock.now() })
       .where(eq(storeSettings.id, 1))
       .returning();
-    return updated[0];
+    const after = updated[0];
+    if (before && after) {
+      const fields = Object.keys(patch) as (keyof typeof patch)[];
+      await recordAudit(tx, ctx, {
+        action: "settings.updated",
+        targetType: "settings",
+        targetId: "profile",
+        before: Object.fromEntries(fields.map((f) => [f, before[f]])),
+        after: Object.fromEntries(fields.map((f) => [f, after[f]])),
+      });
+    }
+    return after;
   });
   if (!row) throw new Error(`store ${ctx.storeId} has no settings row`);
   return view(ctx.storeId, row);

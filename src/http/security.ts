@@ -1,0 +1,46 @@
+// Security headers on every response, and the CORS preflight of the store API.
+// - API responses: `Content-Security-Policy: default-src 'none'; frame-ancestors 'none'` (JSON never needs to load
+//   anything or be framed), `Referrer-Policy: no-referrer`, `X-Content-Type-Options: nosniff`.
+// - Dashboard (/admin/*): a CSP that allows only our own scripts, styles (plus inline styles), images and API calls.
+// - Anything else (storefront pages, /docs assets): `frame-ancestors 'none'`; /docs sets its own full CSP.
+// Preflight (OPTIONS /v1/store/*) is answered before routing: a browser sends no publishable key with it, so the
+// store is not known yet. It is answered permissively; the real request is then checked against the store's
+// allowed origins (auth.ts) and refused with 403 when its origin is not allowed.
+import { Elysia } from "elysia";
+
+export const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+/** Pages that are neither API nor dashboard (storefront): no framing, the page decides the rest. */
+export const FRAME_CSP = "frame-ancestors 'none'";
+
+const ALLOWED_HEADERS = "content-type, x-publishable-key, authorization, idempotency-key, x-request-id";
+
+function pathOf(url: string): string {
+  const i = url.indexOf("/", url.indexOf("//") + 2);
+  const q = url.indexOf("?", i);
+  return i < 0 ? "/" : url.slice(i, q < 0 ? undefined : q);
+}
+
+export const securityHeaders = () =>
+  new Elysia({ name: "trafi-security" }).onRequest(({ request, set }) => {
+    const path = pathOf(request.url);
+    const h = set.headers as Record<string, string>;
+    h["x-content-type-options"] = "nosniff";
+    h["referrer-policy"] = "no-referrer";
+    h["x-frame-options"] = "DENY";
+    // A route that returns its own Response with a CSP (docs, storefront pages) keeps its own: these are defaults.
+    if (path === "/admin" || path.startsWith("/admin/")) h["content-security-policy"] = DASHBOARD_CSP;
+    else if (path.startsWith("/v1/") || path.startsWith("/health")) h["content-security-policy"] = API_CSP;
+    else h["content-security-policy"] = FRAME_CSP;
+    if (request.method === "OPTIONS" && path.startsWith("/v1/store/")) {
+      const origin = request.headers.get("origin");
+      const headers: Record<string, string> = { ...h, vary: "Origin", "access-control-max-age": "600" };
+      if (origin) {
+        headers["access-control-allow-origin"] = origin;
+        headers["access-control-allow-methods"] = "GET, POST, PATCH, PUT, DELETE";
+        headers["access-control-allow-headers"] = ALLOWED_HEADERS;
+      }
+      return new Response(null, { status: 204, headers });
+    }
+  });

@@ -1,0 +1,166 @@
+// Stock levels, locations, adjustments and the low-stock signal. Every function that writes takes the caller's tx
+// (`…InTx`) so the checkout can move stock in the same transaction as its order; the plain verbs wrap them in withTx.
+//   available = onHand − active reserved   (a reservation past its expiresAt is not active)
+import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
+import type { Ctx } from "../../kernel/context.ts";
+import { Conflict, NotFound, ValidationFailed } from "../../kernel/errors.ts";
+import { isId, newId } from "../../kernel/ids.ts";
+import { withTx, type StoreTx } from "../../db/tx.ts";
+import type { StoreDb } from "../../db/client.ts";
+import { actorId, recordAudit } from "../audit/index.ts";
+import { addOutbox } from "../../jobs/outbox.ts";
+import { getVariant, type VariantInfo } from "../catalog/index.ts";
+import {
+  inventoryAdjustments, inventoryItems, inventoryLevels, inventoryReservations, stockLocations, type AdjustmentReason,
+} from "./inventory.tables.ts";
+
+type Db = StoreTx | StoreDb;
+type AuditCtx = Pick<Ctx, "actor" | "requestId" | "clock">;
+export type AdjustmentRow = typeof inventoryAdjustments.$inferSelect;
+
+export const DEFAULT_LOCATION_NAME = "Default";
+
+/** The variant from the catalog, or 404: inventory never holds stock for a variant the store does not have. */
+export async function requireVariant(ctx: Pick<Ctx, "store">, variantId: string): Promise<VariantInfo> {
+  const v = isId("var", variantId) ? await getVariant(ctx, variantId) : null;
+  if (!v) throw new NotFound("variant", variantId);
+  return v;
+}
+
+/** The default location, created on first use (inside the caller's tx, so two first uses cannot both create it). */
+export async function defaultLocationId(tx: StoreTx, now: number): Promise<string> {
+  const found = (await tx.select({ id: stockLocations.id }).from(stockLocations).where(eq(stockLocations.isDefault, true)))[0];
+  if (found) return found.id;
+  const id = newId("loc", now);
+  await tx.insert(stockLocations).values({ id, name: DEFAULT_LOCATION_NAME, isDefault: true, createdAt: now });
+  return id;
+}
+
+export async function resolveLocation(tx: StoreTx, locationId: string | undefined, now: number): Promise<string> {
+  if (locationId === undefined) return defaultLocationId(tx, now);
+  const found = isId("loc", locationId) ? (await tx.select({ id: stockLocations.id }).from(stockLocations).where(eq(stockLocations.id, locationId)))[0] : undefined;
+  if (!found) throw new NotFound("location", locationId);
+  return found.id;
+}
+
+const activeAt = (now: number) =>
+  and(eq(inventoryReservations.status, "active"), or(isNull(inventoryReservations.expiresAt), gt(inventoryReservations.expiresAt, now)));
+
+export interface Availability {
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+/** Stock of a variant, over all locations or at one. */
+export async function availability(db: Db, variantId: string, now: number, locationId?: string): Promise<Availability> {
+  const lv = locationId ? and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)) : eq(inventoryLevels.variantId, variantId);
+  const rv = locationId
+    ? and(eq(inventoryReservations.variantId, variantId), eq(inventoryReservations.locationId, locationId), activeAt(now))
+    : and(eq(inventoryReservations.variantId, variantId), activeAt(now));
+  const [h] = await db.select({ n: sql<number>`coalesce(sum(${inventoryLevels.onHand}), 0)` }).from(inventoryLevels).where(lv);
+  const [r] = await db.select({ n: sql<number>`coalesce(sum(${inventoryReservations.quantity}), 0)` }).from(inventoryReservations).where(rv);
+  const onHand = Number(h?.n ?? 0);
+  const reserved = Number(r?.n ?? 0);
+  return { onHand, reserved, available: onHand - reserved };
+}
+
+export async function lowStockThreshold(db: Db, variantId: string): Promise<number | null> {
+  const row = (await db.select({ t: inventoryItems.lowStockThreshold }).from(inventoryItems).where(eq(inventoryItems.variantId, variantId)))[0];
+  return row?.t ?? null;
+}
+
+/**
+ * Emits inventory.low (via the outbox) when a change takes the variant's availability from at or above its
+ * threshold to below it: one event per crossing, not one per sale while stock stays low.
+ */
+export async function signalLowStock(tx: StoreTx, now: number, variantId: string, before: number, after: number, causeId: string): Promise<boolean> {
+  const threshold = await lowStockThreshold(tx, variantId);
+  if (threshold === null || !(before >= threshold && after < threshold)) return false;
+  await addOutbox(tx, now, {
+    topic: "event",
+    key: `inventory.low:${variantId}:${causeId}`,
+    payload: { type: "inventory.low", variantId, available: after, threshold },
+  });
+  return true;
+}
+
+export interface AdjustInput {
+  variantId: string;
+  locationId?: string;
+  delta: number;
+  reason: AdjustmentReason;
+  note?: string | null;
+  /** The reservation this movement commits (a sale): its hold is released in the same transaction. */
+  reservation?: { id: string; quantity: number };
+  /** A sale of a backordered variant may take on-hand stock below zero; a manual adjustment may not. */
+  allowNegative?: boolean;
+}
+
+/** One ledger row + the level it changes + its audit entry (+ inventory.low when it crosses the threshold). */
+export async function adjustInTx(tx: StoreTx, ctx: AuditCtx, input: AdjustInput): Promise<AdjustmentRow> {
+  const now = ctx.clock.now();
+  const locationId = await resolveLocation(tx, input.locationId, now);
+  const before = await availability(tx, input.variantId, now);
+  const level = (await tx.select().from(inventoryLevels).where(and(eq(inventoryLevels.variantId, input.variantId), eq(inventoryLevels.locationId, locationId))))[0];
+  const onHandAfter = (level?.onHand ?? 0) + input.delta;
+  if (onHandAfter < 0 && !input.allowNegative) {
+    throw new Conflict("inventory.negative_on_hand", "This adjustment would take on-hand stock below zero", {
+      variantId: input.variantId, locationId, onHand: level?.onHand ?? 0, delta: input.delta,
+    });
+  }
+  if (level) await tx.update(inventoryLevels).set({ onHand: onHandAfter, updatedAt: now }).where(eq(inventoryLevels.id, level.id));
+  else await tx.insert(inventoryLevels).values({ id: newId("stk", now), variantId: input.variantId, locationId, onHand: onHandAfter, updatedAt: now });
+  const row: AdjustmentRow = {
+    id: newId("adj", now), variantId: input.variantId, locationId, delta: input.delta, reason: input.reason, note: input.note ?? null,
+    onHandAfter, reservationId: input.reservation?.id ?? null, actorId: actorId(ctx.actor), createdAt: now,
+  };
+  await tx.insert(inventoryAdjustments).values(row);
+  await recordAudit(tx, ctx, {
+    action: "inventory.adjusted", targetType: "variant", targetId: input.variantId,
+    before: { onHand: level?.onHand ?? 0, locationId }, after: { onHand: onHandAfter, delta: input.delta, reason: input.reason, adjustmentId: row.id },
+  });
+  // A sale that commits a reservation moves reserved to sold: availability is unchanged, so nothing new to signal.
+  const after = before.available + input.delta + (input.reservation?.quantity ?? 0);
+  await signalLowStock(tx, now, input.variantId, before.available, after, row.id);
+  return row;
+}
+
+export async function adjustStock(ctx: Ctx, input: Omit<AdjustInput, "allowNegative" | "reservation">): Promise<AdjustmentRow> {
+  if (!Number.isSafeInteger(input.delta) || input.delta === 0) {
+    throw new ValidationFailed("inventory.invalid_delta", "delta must be a non-zero integer", { field: "delta" });
+  }
+  await requireVariant(ctx, input.variantId);
+  return withTx(ctx, (tx) => adjustInTx(tx, ctx, input));
+}
+
+export async function setLowStockThreshold(ctx: Ctx, variantId: string, threshold: number | null): Promise<void> {
+  await requireVariant(ctx, variantId);
+  await withTx(ctx, async (tx) => {
+    const before = await lowStockThreshold(tx, variantId);
+    const now = ctx.clock.now();
+    await tx.insert(inventoryItems).values({ variantId, lowStockThreshold: threshold, updatedAt: now })
+      .onConflictDoUpdate({ target: inventoryItems.variantId, set: { lowStockThreshold: threshold, updatedAt: now } });
+    await recordAudit(tx, ctx, { action: "inventory.threshold_set", targetType: "variant", targetId: variantId, before: { lowStockThreshold: before }, after: { lowStockThreshold: threshold } });
+  });
+}
+
+export async function createLocation(ctx: Ctx, name: string) {
+  return withTx(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    await defaultLocationId(tx, now); // the default always exists before any other location
+    const clash = (await tx.select({ id: stockLocations.id }).from(stockLocations).where(eq(stockLocations.name, name)))[0];
+    if (clash) throw new Conflict("location.name_taken", `A location named "${name}" already exists`, { locationId: clash.id });
+    const row = { id: newId("loc", now), name, isDefault: false, createdAt: now };
+    await tx.insert(stockLocations).values(row);
+    await recordAudit(tx, ctx, { action: "location.created", targetType: "location", targetId: row.id, after: row });
+    return row;
+  });
+}
+
+export async function listLocations(ctx: Ctx) {
+  const rows = await ctx.store.db.select().from(stockLocations).orderBy(stockLocations.id);
+  if (rows.length > 0) return rows;
+  await withTx(ctx, (tx) => defaultLocationId(tx, ctx.clock.now()));
+  return ctx.store.db.select().from(stockLocations).orderBy(stockLocations.id);
+}

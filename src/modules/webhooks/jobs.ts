@@ -1,0 +1,65 @@
+// The webhook jobs: `event` (a business event from an outbox → its subscribers, today the webhooks),
+// `webhook.dispatch` (the same fan-out, explicitly) and `webhook.deliver` (one attempt of one delivery).
+import { t } from "elysia";
+import { defineJob, inputKey, PermanentJobError, type JobContext, type JobDefinition } from "../../jobs/define.ts";
+import { attemptDelivery, fanOut, DELIVER_TOPIC } from "./deliveries.ts";
+
+/** A business event: `{ type, ...fields }` (inventory writes `{ type: "inventory.low", variantId, available, … }`). */
+const EventInput = t.Object(
+  {
+    type: t.String({ pattern: "^[a-z_]+(\\.[a-z_]+)+$", maxLength: 64 }),
+    /** Optional explicit event id; by default the outbox row id. */
+    id: t.Optional(t.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: true },
+);
+type EventInput = typeof EventInput.static;
+
+function storeOf(ctx: JobContext): string {
+  if (ctx.storeId === null) throw new PermanentJobError("webhook events belong to a store");
+  return ctx.storeId;
+}
+
+async function dispatch(ctx: JobContext, input: EventInput): Promise<void> {
+  const id = input.id ?? ctx.outboxId;
+  if (!id) throw new PermanentJobError("an event enqueued directly needs an id");
+  const { type, id: _id, ...data } = input as EventInput & Record<string, unknown>;
+  const n = await fanOut(ctx.platform, storeOf(ctx), { id, type, data, createdAt: ctx.clock.now() });
+  if (n > 0) ctx.log.info("webhook deliveries created", { eventId: id, type: input.type, deliveries: n });
+}
+
+export const eventJob = defineJob({
+  name: "event",
+  input: EventInput,
+  retry: { attempts: 5, backoffMs: 5_000 },
+  timeoutMs: 30_000,
+  key: (i) => i.id ?? inputKey(i),
+  handler: dispatch,
+});
+
+export const webhookDispatchJob = defineJob({
+  name: "webhook.dispatch",
+  input: EventInput,
+  retry: { attempts: 5, backoffMs: 5_000 },
+  timeoutMs: 30_000,
+  key: (i) => i.id ?? inputKey(i),
+  handler: dispatch,
+});
+
+export const webhookDeliverJob = defineJob({
+  name: DELIVER_TOPIC,
+  input: t.Object({ deliveryId: t.String({ pattern: "^whd_" }), attempt: t.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  // These retries cover our own failures (a busy store file); the receiver's failures follow RETRY_DELAYS_MS.
+  retry: { attempts: 3, backoffMs: 5_000 },
+  timeoutMs: 30_000,
+  key: (i) => `${i.deliveryId}:${i.attempt}`,
+  async handler(ctx, input) {
+    const outcome = await attemptDelivery(ctx.platform, storeOf(ctx), input);
+    if (outcome.next) {
+      // Keyed by delivery and attempt: a re-run of this job after a crash schedules the same job, once.
+      await ctx.platform.jobs.enqueue(webhookDeliverJob, ctx.storeId, { deliveryId: input.deliveryId, attempt: outcome.next.attempt }, { delayMs: outcome.next.delayMs });
+    }
+  },
+});
+
+export const WEBHOOK_JOBS: JobDefinition[] = [eventJob, webhookDispatchJob, webhookDeliverJob];
