@@ -27,7 +27,7 @@ export interface BenchRow {
 }
 
 const FLAG_COUNT = 20;
-const GOAL = 1_000_000;
+export const GOAL = 1_000_000;
 
 /** 20 flags like a real store's: 50/50 tests, multi-arm tests, partial coverage, holdouts, one targeted flag. */
 function flagInputs(): FlagInput[] {

@@ -21,6 +21,7 @@ import { storeDbPath, storeDir } from "../src/tenancy/pool.ts";
 import { deriveFileKey, openClient } from "../src/db/client.ts";
 import { latestVersion } from "../src/db/migrate.ts";
 import { newId } from "../src/kernel/ids.ts";
+import { runFlagsBench, GOAL as FLAGS_GOAL } from "./flags.ts";
 import { fmt, freePort, killAll, mean, parseWrk, percentile, round, run, stopProcess, table, track, waitForHttp, type WrkResult } from "./lib.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -212,6 +213,9 @@ async function cli(args: string[], dataDir: string): Promise<unknown> {
   return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "null");
 }
 
+/** A product of the demo seed (src/modules/catalog/seed-data.ts) with 12 variants and 2 images. */
+const DEMO_HANDLE = "classic-organic-tee";
+
 /** Per-minute limits high enough that wrk never meets a 429: the limiter still runs on every request. */
 const BENCH_PLAN = {
   id: "bench_unlimited",
@@ -249,6 +253,8 @@ async function httpBench(): Promise<HttpRow[]> {
   const store = (await cli(["stores", "create", "Bench store"], dataDir)) as { id: string };
   const pk = ((await cli(["keys", "create", "--store", store.id, "--type", "publishable"], dataDir)) as { token: string }).token;
   const sk = ((await cli(["keys", "create", "--store", store.id, "--type", "secret"], dataDir)) as { token: string }).token;
+  log("seeding the bench store with the demo data (trafi seed)");
+  await cli(["seed", "--store", store.id], dataDir);
   await useBenchPlan(dataDir, store.id);
 
   const rows: HttpRow[] = [];
@@ -275,6 +281,24 @@ async function httpBench(): Promise<HttpRow[]> {
       url: `${base}/v1/admin/settings`,
       headers: { authorization: `Bearer ${sk}` },
       probe: { headers: { authorization: `Bearer ${sk}` } },
+    },
+    {
+      name: "GET /v1/store/products?limit=20 (pk)",
+      url: `${base}/v1/store/products?limit=20`,
+      headers: { "x-publishable-key": pk },
+      probe: { headers: { "x-publishable-key": pk } },
+    },
+    {
+      name: "GET /v1/store/products/:handle (pk)",
+      url: `${base}/v1/store/products/${DEMO_HANDLE}`,
+      headers: { "x-publishable-key": pk },
+      probe: { headers: { "x-publishable-key": pk } },
+    },
+    {
+      name: "GET /v1/store/flags?visitorId= (pk)",
+      url: `${base}/v1/store/flags?visitorId=bench-visitor-1`,
+      headers: { "x-publishable-key": pk },
+      probe: { headers: { "x-publishable-key": pk } },
     },
     {
       name: "PATCH /v1/admin/settings (write)",
@@ -522,6 +546,19 @@ async function main(): Promise<number> {
   ];
   process.stdout.write(`\nProvisioning and migrate\n\n${dbTable(db)}\n${dbNotes.join("\n")}\n`);
 
+  log("in-process flag evaluation (bench/flags.ts)");
+  const flags = await runFlagsBench({ visitors: params.durationS <= 2 ? 200_000 : 1_000_000 });
+  const flagsBase = flags[0]!.value;
+  process.stdout.write(
+    `\nFeature flags, in process (goal: ≥ ${fmt(FLAGS_GOAL, 0)} evaluations/s)\n\n` +
+      table(
+        ["row", "rate", "unit", "ratio to baseline"],
+        flags.map((r) => [r.name, fmt(r.value, 0), r.unit, fmt(r.value / flagsBase, 3)]),
+        ["l", "r", "l", "r"],
+      ) +
+      "\n",
+  );
+
   const finished = new Date();
   const result = {
     format: 1,
@@ -558,6 +595,7 @@ async function main(): Promise<number> {
         wrk: r.wrk,
       })),
     },
+    flags: { goalPerSecond: FLAGS_GOAL, rows: flags.map((r) => ({ ...r, value: round(r.value, 0) })) },
     db: {
       notes: dbNotes.join(" "),
       rows: db.map((r) => ({

@@ -56,10 +56,21 @@ export async function initSettings(tx: StoreTx, input: InitialSettings, now: num
   await tx.insert(storeSettings).values({ id: 1, ...input, revision: 0, createdAt: now, updatedAt: now });
 }
 
+// Settings are read on many requests (the store API's profile, currency lookups) and change rarely: cached per open
+// store handle. A write through updateSettings replaces the entry at once; a write by another process (the CLI's
+// `seed` while the server runs) shows after at most SETTINGS_TTL_MS. A reopened handle starts empty.
+const SETTINGS_TTL_MS = 30_000;
+const cache = new WeakMap<object, { value: Settings; at: number }>();
+
 export async function getSettings(ctx: Ctx): Promise<Settings> {
+  const hit = cache.get(ctx.store);
+  const now = ctx.clock.now();
+  if (hit && now - hit.at < SETTINGS_TTL_MS) return hit.value;
   const row = (await ctx.store.db.select().from(storeSettings).where(eq(storeSettings.id, 1)))[0];
   if (!row) throw new Error(`store ${ctx.storeId} has no settings row`);
-  return view(ctx.storeId, row);
+  const value = view(ctx.storeId, row);
+  cache.set(ctx.store, { value, at: now });
+  return value;
 }
 
 export async function updateSettings(
@@ -88,5 +99,7 @@ export async function updateSettings(
     return after;
   });
   if (!row) throw new Error(`store ${ctx.storeId} has no settings row`);
-  return view(ctx.storeId, row);
+  const value = view(ctx.storeId, row);
+  cache.set(ctx.store, { value, at: ctx.clock.now() });
+  return value;
 }
