@@ -3,6 +3,9 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "../config.ts";
 import { createLogger } from "../kernel/logger.ts";
 import { openPlatform, type Platform } from "../platform.ts";
+import { STORE_ID_RE } from "../tenancy/pool.ts";
+import { getStore } from "../tenancy/stores.ts";
+import { AppError } from "../kernel/errors.ts";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -86,6 +89,21 @@ export async function withPlatform<T>(io: CommandIO, fn: (p: Platform, config: C
   } finally {
     await platform.close();
   }
+}
+
+/** `--store <id>`: required and shaped like a store id (exit 2 otherwise). */
+export function storeIdArg(values: Record<string, unknown>): string {
+  const storeId = required(values, "store", "the id of the store, see trafi stores list");
+  if (!STORE_ID_RE.test(storeId)) throw new UsageError(`--store must be a store id like store_01J…, got "${storeId}"`);
+  return storeId;
+}
+
+/** An unknown store is a usage error (exit 2) rather than a failure. */
+export async function assertStoreExists(p: Platform, storeId: string): Promise<void> {
+  await getStore(p.control, storeId).catch((e) => {
+    if (e instanceof AppError && e.code === "NOT_FOUND") throw new UsageError(`no store ${storeId}; see trafi stores list`);
+    throw e;
+  });
 }
 
 export { ConfigError };

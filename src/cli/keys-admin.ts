@@ -1,8 +1,7 @@
 // `keys revoke` and `keys rotate`: the CLI side of key management (keys create lives in keys.ts). Audited like
 // the admin API, with the CLI as the system actor.
 import type { Command } from "./args.ts";
-import { UsageError, required, str, withPlatform } from "./args.ts";
-import { STORE_ID_RE } from "../tenancy/pool.ts";
+import { UsageError, required, storeIdArg, str, withPlatform } from "./args.ts";
 import { AppError } from "../kernel/errors.ts";
 import { systemCtx } from "../kernel/system-ctx.ts";
 import { withTx } from "../db/tx.ts";
@@ -11,8 +10,7 @@ import { keyView } from "../modules/access/keys.routes.ts";
 import type { Platform } from "../platform.ts";
 
 function target(values: Record<string, unknown>) {
-  const storeId = required(values, "store", "the id of the store, see trafi stores list");
-  if (!STORE_ID_RE.test(storeId)) throw new UsageError(`--store must be a store id like store_01J…, got "${storeId}"`);
+  const storeId = storeIdArg(values);
   const id = required(values, "id", "the key id (key_…)");
   if (!/^key_[0-9A-Z]{26}$/.test(id)) throw new UsageError(`--id must be a key id like key_01J…, got "${id}"`);
   return { storeId, id };

@@ -1,7 +1,5 @@
 import type { Command } from "./args.ts";
-import { UsageError, required, str, withPlatform } from "./args.ts";
-import { getStore } from "../tenancy/stores.ts";
-import { STORE_ID_RE } from "../tenancy/pool.ts";
+import { UsageError, assertStoreExists, required, storeIdArg, str, withPlatform } from "./args.ts";
 import { AppError } from "../kernel/errors.ts";
 
 export const keysCreate: Command = {
@@ -15,18 +13,14 @@ export const keysCreate: Command = {
     name: { type: "string", description: "a label to recognise the key" },
   },
   async run({ values }, io) {
-    const storeId = required(values, "store", "the id of the store, see trafi stores list");
-    if (!STORE_ID_RE.test(storeId)) throw new UsageError(`--store must be a store id like store_01J…, got "${storeId}"`);
+    const storeId = storeIdArg(values);
     const type = required(values, "type", "publishable or secret");
     if (type !== "publishable" && type !== "secret") throw new UsageError(`--type must be publishable or secret, got "${type}"`);
     const scopesRaw = str(values, "scopes");
     if (scopesRaw !== undefined && type === "publishable") throw new UsageError("--scopes applies to secret keys only");
     const scopes = scopesRaw?.split(",").map((s) => s.trim()).filter(Boolean);
     const result = await withPlatform(io, async (p) => {
-      await getStore(p.control, storeId).catch((e) => {
-        if (e instanceof AppError && e.code === "NOT_FOUND") throw new UsageError(`no store ${storeId}; see trafi stores list`);
-        throw e;
-      });
+      await assertStoreExists(p, storeId);
       return p.keys.create({ storeId, type, scopes, name: str(values, "name") });
     }).catch((e) => {
       if (e instanceof AppError && e.code === "VALIDATION") throw new UsageError(e.message);

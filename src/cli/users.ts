@@ -1,7 +1,5 @@
 import type { Command, CommandIO } from "./args.ts";
-import { UsageError, required, str, withPlatform } from "./args.ts";
-import { getStore } from "../tenancy/stores.ts";
-import { STORE_ID_RE } from "../tenancy/pool.ts";
+import { UsageError, assertStoreExists, required, storeIdArg, str, withPlatform } from "./args.ts";
 import { AppError } from "../kernel/errors.ts";
 import { ROLES, isRole } from "../kernel/permissions.ts";
 import { systemCtx } from "../kernel/system-ctx.ts";
@@ -26,8 +24,7 @@ export const usersCreate: Command = {
   async run({ values }, io: IOWithStdin) {
     const email = normalizeEmail(required(values, "email", "the user's e-mail"));
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError(`--email must be an e-mail address, got "${email}"`);
-    const storeId = required(values, "store", "the id of the store, see trafi stores list");
-    if (!STORE_ID_RE.test(storeId)) throw new UsageError(`--store must be a store id like store_01J…, got "${storeId}"`);
+    const storeId = storeIdArg(values);
     const role = required(values, "role", ROLES.join(", "));
     if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}, got "${role}"`);
     let password: string | undefined;
@@ -41,10 +38,7 @@ export const usersCreate: Command = {
       }
     }
     const result = await withPlatform(io, async (p) => {
-      await getStore(p.control, storeId).catch((e) => {
-        if (e instanceof AppError && e.code === "NOT_FOUND") throw new UsageError(`no store ${storeId}; see trafi stores list`);
-        throw e;
-      });
+      await assertStoreExists(p, storeId);
       const now = p.clock.now();
       let user = await findUserByEmail(p.control, email);
       const created = !user;

@@ -3,7 +3,8 @@
 // commit loses nothing. `key` makes the effect idempotent: a relay twice still sends once.
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-const columns = {
+/** The columns of an outbox; the control DB's outbox (control-outbox.tables.ts) has the same shape. */
+export const outboxColumns = () => ({
   id: text("id").primaryKey(),
   /** What to do: "email.send", "webhook.dispatch", … (a job name). */
   topic: text("topic").notNull(),
@@ -15,10 +16,10 @@ const columns = {
   relayedAt: integer("relayed_at"),
   attempts: integer("attempts").notNull().default(0),
   lastError: text("last_error"),
-};
+});
 
 /** Per-store outbox (store.db). */
-export const outbox = sqliteTable("outbox", columns, (t) => [
+export const outbox = sqliteTable("outbox", outboxColumns(), (t) => [
   index("outbox_pending_idx").on(t.relayedAt, t.createdAt),
   index("outbox_topic_key_idx").on(t.topic, t.key),
 ]);

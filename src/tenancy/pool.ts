@@ -117,7 +117,8 @@ export class TenantPool {
       if ((await schemaVersion(client)) < latestVersion("store")) {
         const result = await handle.withLock(() => migrate(client, "store", this.now));
         if (result.applied.length > 0) {
-          this.opts.log.info("store migrated", { storeId, from: result.from, to: result.to });
+          // A new store is "migrated" from nothing on every provisioning: only upgrades are news.
+          if (!create) this.opts.log.info("store migrated", { storeId, from: result.from, to: result.to });
           await this.opts.onMigrated?.(storeId, result);
         }
       }
