@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Trafi in one container: the compiled `trafi` binary (server, CLI, migrations, docs assets), non-root.
+# Trafi in one container: the compiled `trafi` binary (server, CLI, migrations, docs assets, dashboard), non-root.
 
 FROM oven/bun:1.4.5 AS build
 WORKDIR /src
@@ -8,6 +8,7 @@ RUN bun install --frozen-lockfile
 COPY tsconfig.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY web/dashboard ./web/dashboard
 RUN bun run build
 
 FROM debian:bookworm-slim AS runtime

@@ -20,6 +20,8 @@ export interface Config {
   readonly demo: boolean;
   /** Lets webhook endpoints point at private/loopback addresses (self-hosted development and tests only). */
   readonly webhooksAllowPrivate: boolean;
+  /** Tests only: where the Stripe SDK sends API calls (a loopback fake); null = Stripe's real API. */
+  readonly stripeApiBase: string | null;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +91,21 @@ function loadMasterKey(env: Env, dataDir: string, allowGenerate: boolean): Pick<
   return { masterKey: new Uint8Array(key), masterKeySource: "generated" };
 }
 
+function stripeApiBase(env: Env): string | null {
+  const raw = env.TRAFI_STRIPE_API_BASE?.trim();
+  if (!raw) return null;
+  let u: URL | undefined;
+  try {
+    u = new URL(raw);
+  } catch {
+    u = undefined;
+  }
+  if (!u || !["http:", "https:"].includes(u.protocol) || (u.pathname !== "/" && u.pathname !== "")) {
+    throw new ConfigError(`TRAFI_STRIPE_API_BASE must be an origin such as http://127.0.0.1:12111 (tests only), got "${raw}"`);
+  }
+  return u.origin;
+}
+
 export function loadConfig(env: Env = process.env, opts: { cwd?: string; generateMasterKey?: boolean } = {}): Config {
   const port = int(env, "PORT", 3000, 0, 65535);
   const host = (env.HOST ?? "127.0.0.1").trim();
@@ -126,5 +143,6 @@ export function loadConfig(env: Env = process.env, opts: { cwd?: string; generat
     publicUrl,
     demo: bool(env, "TRAFI_DEMO", true),
     webhooksAllowPrivate: bool(env, "TRAFI_WEBHOOKS_ALLOW_PRIVATE", false),
+    stripeApiBase: stripeApiBase(env),
   });
 }

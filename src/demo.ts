@@ -7,6 +7,8 @@ import type { Platform } from "./platform.ts";
 import { findDemoStore, listStores } from "./tenancy/stores.ts";
 import { runSeeders } from "./seed.ts";
 import { systemCtx } from "./kernel/system-ctx.ts";
+import { randomBytes } from "node:crypto";
+import { addMembership, createUser } from "./modules/access/users.ts";
 
 export const DEMO_CREDENTIALS_FILE = "demo-credentials.json";
 
@@ -15,6 +17,9 @@ export interface DemoCredentials {
   storeName: string;
   publishableKey: string;
   secretKey: string;
+  /** The demo store's Owner, to log in to the dashboard (/admin); the password is generated per data dir. */
+  dashboardEmail?: string;
+  dashboardPassword?: string;
   createdAt: string;
 }
 
@@ -40,11 +45,17 @@ export async function ensureDemoStore(p: Platform, onStep: (msg: string) => void
   await runSeeders(ctx, (name, summary) => onStep(`seeded ${name}: ${summary}`));
   const pk = await p.keys.create({ storeId: store.id, type: "publishable", name: "Demo storefront" });
   const sk = await p.keys.create({ storeId: store.id, type: "secret", name: "Demo admin" });
+  const dashboardEmail = "demo@example.com";
+  const dashboardPassword = randomBytes(12).toString("base64url");
+  const owner = await createUser(p.control, p.clock.now(), { email: dashboardEmail, password: dashboardPassword, name: "Demo Owner" });
+  await addMembership(p.control, p.clock.now(), { userId: owner.id, storeId: store.id, role: "owner" });
   const credentials: DemoCredentials = {
     storeId: store.id,
     storeName: store.name,
     publishableKey: pk.token,
     secretKey: sk.token,
+    dashboardEmail,
+    dashboardPassword,
     createdAt: new Date(p.clock.now()).toISOString(),
   };
   writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });

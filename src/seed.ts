@@ -7,6 +7,7 @@ import { catalogSeeder } from "./modules/catalog/index.ts";
 import { seedTaxes } from "./modules/tax/index.ts";
 import { seedInventory } from "./modules/inventory/index.ts";
 import { seedShipping } from "./modules/shipping/index.ts";
+import { seedPayments } from "./modules/payments/index.ts";
 
 export interface Seeder {
   name: string;
@@ -25,6 +26,7 @@ export const SEEDERS: Seeder[] = [
   { name: "taxes", run: seedTaxes },
   { name: "inventory", run: seedInventory },
   { name: "shipping", run: seedShipping },
+  { name: "payments", run: seedPayments },
   flagsSeeder,
 ];
 

@@ -386,3 +386,221 @@ CREATE TABLE `email_settings` (
 	`updated_at` integer NOT NULL,
 	CONSTRAINT "email_settings_singleton" CHECK("email_settings"."id" = 1)
 );
+--> statement-breakpoint
+CREATE TABLE `cart_lines` (
+	`id` text PRIMARY KEY NOT NULL,
+	`cart_id` text NOT NULL,
+	`variant_id` text NOT NULL,
+	`title` text NOT NULL,
+	`sku` text,
+	`quantity` integer NOT NULL,
+	`unit_price` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`cart_id`) REFERENCES `carts`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `cart_lines_variant_uq` ON `cart_lines` (`cart_id`,`variant_id`);--> statement-breakpoint
+CREATE TABLE `carts` (
+	`id` text PRIMARY KEY NOT NULL,
+	`currency` text NOT NULL,
+	`email` text,
+	`customer_id` text,
+	`shipping_address` text,
+	`billing_address` text,
+	`shipping_method` text,
+	`payment_id` text,
+	`status` text DEFAULT 'open' NOT NULL,
+	`order_id` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`completed_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `carts_updated_idx` ON `carts` (`updated_at`);--> statement-breakpoint
+CREATE TABLE `payment_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`payment_id` text NOT NULL,
+	`type` text NOT NULL,
+	`amount` integer,
+	`reference` text,
+	`detail` text,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`payment_id`) REFERENCES `payments`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `payment_events_payment_idx` ON `payment_events` (`payment_id`);--> statement-breakpoint
+CREATE TABLE `payment_settings` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`provider` text NOT NULL,
+	`capture_method` text NOT NULL,
+	`updated_at` integer NOT NULL,
+	CONSTRAINT "payment_settings_singleton" CHECK("payment_settings"."id" = 1)
+);
+--> statement-breakpoint
+CREATE TABLE `payments` (
+	`id` text PRIMARY KEY NOT NULL,
+	`cart_id` text NOT NULL,
+	`order_id` text,
+	`provider` text NOT NULL,
+	`provider_ref` text NOT NULL,
+	`status` text NOT NULL,
+	`capture_method` text NOT NULL,
+	`amount` integer NOT NULL,
+	`currency` text NOT NULL,
+	`captured_amount` integer DEFAULT 0 NOT NULL,
+	`refunded_amount` integer DEFAULT 0 NOT NULL,
+	`client_secret` text,
+	`next_action` text,
+	`failure_reason` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	CONSTRAINT "payments_refund_le_capture" CHECK("payments"."refunded_amount" <= "payments"."captured_amount")
+);
+--> statement-breakpoint
+CREATE INDEX `payments_cart_idx` ON `payments` (`cart_id`);--> statement-breakpoint
+CREATE INDEX `payments_order_idx` ON `payments` (`order_id`);--> statement-breakpoint
+CREATE TABLE `customers` (
+	`id` text PRIMARY KEY NOT NULL,
+	`email` text NOT NULL,
+	`first_name` text,
+	`last_name` text,
+	`orders_count` integer DEFAULT 0 NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `customers_email_uq` ON `customers` (`email`);--> statement-breakpoint
+CREATE TABLE `fulfillments` (
+	`id` text PRIMARY KEY NOT NULL,
+	`order_id` text NOT NULL,
+	`carrier` text NOT NULL,
+	`tracking_number` text NOT NULL,
+	`tracking_url` text NOT NULL,
+	`lines` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `fulfillments_order_idx` ON `fulfillments` (`order_id`);--> statement-breakpoint
+CREATE TABLE `order_counter` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`last` integer NOT NULL,
+	CONSTRAINT "order_counter_singleton" CHECK("order_counter"."id" = 1)
+);
+--> statement-breakpoint
+CREATE TABLE `order_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`order_id` text NOT NULL,
+	`type` text NOT NULL,
+	`message` text NOT NULL,
+	`data` text,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `order_events_order_idx` ON `order_events` (`order_id`);--> statement-breakpoint
+CREATE TABLE `order_lines` (
+	`id` text PRIMARY KEY NOT NULL,
+	`order_id` text NOT NULL,
+	`variant_id` text NOT NULL,
+	`title` text NOT NULL,
+	`sku` text,
+	`quantity` integer NOT NULL,
+	`unit_price` integer NOT NULL,
+	`total` integer NOT NULL,
+	`tax_total` integer NOT NULL,
+	`tax_lines` text NOT NULL,
+	`fulfilled_quantity` integer DEFAULT 0 NOT NULL,
+	`location_id` text,
+	`position` integer NOT NULL,
+	FOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "order_lines_fulfilled_le_qty" CHECK("order_lines"."fulfilled_quantity" <= "order_lines"."quantity")
+);
+--> statement-breakpoint
+CREATE INDEX `order_lines_order_idx` ON `order_lines` (`order_id`);--> statement-breakpoint
+CREATE TABLE `orders` (
+	`id` text PRIMARY KEY NOT NULL,
+	`number` integer NOT NULL,
+	`token` text NOT NULL,
+	`cart_id` text NOT NULL,
+	`customer_id` text NOT NULL,
+	`payment_id` text NOT NULL,
+	`status` text NOT NULL,
+	`email` text NOT NULL,
+	`currency` text NOT NULL,
+	`shipping_address` text NOT NULL,
+	`billing_address` text NOT NULL,
+	`shipping_method` text NOT NULL,
+	`subtotal` integer NOT NULL,
+	`discount_total` integer NOT NULL,
+	`shipping_total` integer NOT NULL,
+	`tax_total` integer NOT NULL,
+	`total` integer NOT NULL,
+	`refunded_total` integer DEFAULT 0 NOT NULL,
+	`tax_note` text,
+	`cancelled_at` integer,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	CONSTRAINT "orders_refund_le_total" CHECK("orders"."refunded_total" <= "orders"."total")
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `orders_number_uq` ON `orders` (`number`);--> statement-breakpoint
+CREATE UNIQUE INDEX `orders_cart_uq` ON `orders` (`cart_id`);--> statement-breakpoint
+CREATE INDEX `orders_email_idx` ON `orders` (`email`);--> statement-breakpoint
+CREATE INDEX `orders_customer_idx` ON `orders` (`customer_id`);--> statement-breakpoint
+CREATE INDEX `orders_status_idx` ON `orders` (`status`);--> statement-breakpoint
+CREATE TABLE `refunds` (
+	`id` text PRIMARY KEY NOT NULL,
+	`order_id` text NOT NULL,
+	`payment_id` text NOT NULL,
+	`amount` integer NOT NULL,
+	`currency` text NOT NULL,
+	`reason` text NOT NULL,
+	`provider_ref` text NOT NULL,
+	`status` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `refunds_order_idx` ON `refunds` (`order_id`);--> statement-breakpoint
+CREATE TABLE `idempotency_keys` (
+	`scope` text NOT NULL,
+	`key` text NOT NULL,
+	`method` text NOT NULL,
+	`path` text NOT NULL,
+	`request_hash` text NOT NULL,
+	`status` integer NOT NULL,
+	`body` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`expires_at` integer NOT NULL,
+	PRIMARY KEY(`scope`, `key`)
+);
+--> statement-breakpoint
+CREATE INDEX `idempotency_keys_expiry_idx` ON `idempotency_keys` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `stripe_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`type` text NOT NULL,
+	`object_id` text,
+	`cart_id` text,
+	`amount` integer,
+	`currency` text,
+	`outcome` text NOT NULL,
+	`detail` text,
+	`livemode` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	`received_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `stripe_events_object` ON `stripe_events` (`object_id`,`received_at`);--> statement-breakpoint
+CREATE TABLE `stripe_settings` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`secret_key_sealed` text NOT NULL,
+	`secret_key_hint` text NOT NULL,
+	`publishable_key` text NOT NULL,
+	`webhook_secret_sealed` text,
+	`mode` text NOT NULL,
+	`revision` integer DEFAULT 0 NOT NULL,
+	`updated_at` integer NOT NULL,
+	CONSTRAINT "stripe_settings_singleton" CHECK("stripe_settings"."id" = 1)
+);

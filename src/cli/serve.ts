@@ -24,6 +24,9 @@ function banner(url: string, demo: DemoState, masterKeyNote: string | null): str
       `  Demo store  ${c.storeName} (${c.storeId})${demo.kind === "reused" ? "" : " — just created"}`,
       `  Publishable key (storefront):  ${c.publishableKey}`,
       `  Secret key (admin API):        ${c.secretKey}`,
+      ...(c.dashboardEmail && c.dashboardPassword
+        ? ["", `  Dashboard   ${url}/admin`, `  Log in as   ${c.dashboardEmail} / ${c.dashboardPassword}`]
+        : []),
       "",
       `  Try:  curl -H 'x-publishable-key: ${c.publishableKey}' ${url}/v1/store/store`,
       `        curl -H 'authorization: Bearer ${c.secretKey}' ${url}/v1/admin/settings`,

@@ -9,6 +9,7 @@ import { envelope, fromAppError, validationIssues } from "./envelope.ts";
 import { requestMeta } from "./request.ts";
 import { docsRoutes } from "./docs.ts";
 import { moduleRoutes } from "./routes.ts";
+import { idempotency } from "./idempotency.ts";
 import pkg from "../../package.json" with { type: "json" };
 
 export const VERSION: string = pkg.version;
@@ -21,6 +22,7 @@ export function createApp(platform: Platform) {
         set.headers["x-request-id"] = requestMeta(request).requestId;
         set.headers["x-content-type-options"] = "nosniff";
       })
+      .use(idempotency(platform)) // before the error envelope: its onError only releases an in-flight key
       .onError({ as: "global" }, ({ code, error, request }) => {
         const meta = requestMeta(request);
         const id = meta.requestId;

@@ -6,6 +6,7 @@ import { authRoutes } from "../modules/access/auth.routes.ts";
 import { membersAdminRoutes } from "../modules/access/members.routes.ts";
 import { auditAdminRoutes } from "../modules/audit/routes.ts";
 import { securityHeaders } from "./security.ts";
+import { dashboardRoutes } from "./dashboard.ts";
 import { flagsAdminRoutes, flagsStoreRoutes } from "../modules/flags/index.ts";
 import { taxAdminRoutes } from "../modules/tax/index.ts";
 import { inventoryAdminRoutes } from "../modules/inventory/index.ts";
@@ -14,9 +15,15 @@ import { jobsAdminRoutes } from "../jobs/routes.ts";
 import { webhooksAdminRoutes } from "../modules/webhooks/index.ts";
 import { emailsAdminRoutes } from "../modules/notifications/index.ts";
 import { catalogStoreRoutes, categoryAdminRoutes, collectionAdminRoutes, mediaFileRoutes, productAdminRoutes } from "../modules/catalog/index.ts";
+import { stripeAdminRoutes, stripeHookRoutes, stripeStoreRoutes } from "../modules/payments/stripe/index.ts"; // also registers the provider
+import { cartStoreRoutes } from "../modules/cart/routes.ts";
+import { checkoutStoreRoutes } from "../modules/checkout/index.ts";
+import { ordersAdminRoutes, ordersStoreRoutes } from "../modules/orders/index.ts";
+import { paymentsAdminRoutes } from "../modules/payments/index.ts";
 
 export const moduleRoutes = (platform: Platform) => [
   securityHeaders(),
+  dashboardRoutes(),
   authRoutes(platform),
   membersAdminRoutes(platform),
   auditAdminRoutes(platform),
@@ -37,4 +44,12 @@ export const moduleRoutes = (platform: Platform) => [
   jobsAdminRoutes(platform),
   webhooksAdminRoutes(platform),
   emailsAdminRoutes(platform),
+  stripeAdminRoutes(platform),
+  stripeStoreRoutes(platform),
+  stripeHookRoutes(platform),
+  cartStoreRoutes(platform),
+  checkoutStoreRoutes(platform),
+  ordersStoreRoutes(platform),
+  ordersAdminRoutes(platform),
+  paymentsAdminRoutes(platform),
 ] as const;

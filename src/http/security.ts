@@ -8,8 +8,10 @@
 // allowed origins (auth.ts) and refused with 403 when its origin is not allowed.
 import { Elysia } from "elysia";
 
+// img-src allows https: because product media may be hot-linked by URL (POST …/media { url }); nothing else loads
+// from elsewhere: no inline script, fonts and styles are served by Trafi.
 export const DASHBOARD_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 /** Pages that are neither API nor dashboard (storefront): no framing, the page decides the rest. */
 export const FRAME_CSP = "frame-ancestors 'none'";

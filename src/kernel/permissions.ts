@@ -31,6 +31,12 @@ export const PERMISSIONS = [
   "webhooks:write",
   "emails:read",
   "emails:write",
+  "payments:read",
+  "payments:write",
+  "orders:read",
+  "orders:write",
+  "customers:read",
+  "customers:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -1,9 +1,11 @@
 // `bun run build` → dist/trafi: one executable with the server, the CLI, the migrations (embedded by
-// migrations.gen.ts) and the docs assets. libSQL loads its native addon with a computed require
-// (`@libsql/${target}`), which the bundler cannot follow; the plugin below rewrites it to the concrete package
+// migrations.gen.ts), the docs assets and the dashboard (built first by build-web.ts, embedded as files).
+// libSQL loads its native addon with a computed require (`@libsql/${target}`), which the bundler cannot follow; the plugin below rewrites it to the concrete package
 // of the build target so the addon is embedded (STACK-NOTES).
 import type { BunPlugin } from "bun";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildWeb, describeBuild, type WebBuild } from "./build-web.ts";
 
 const root = join(import.meta.dir, "..", "..");
 
@@ -28,13 +30,31 @@ export const libsqlNative = (target: string): BunPlugin => ({
   },
 });
 
+/**
+ * The compile entry: every dashboard file imported `with { type: "file" }` (so it is embedded in the binary),
+ * registered with the dashboard routes, then the CLI. Generated into .tmp/ (git-ignored) at each build.
+ */
+function compileEntry(web: WebBuild): string {
+  const dir = join(root, ".tmp");
+  mkdirSync(dir, { recursive: true });
+  const lines = ['import { setDashboardSource } from "../src/http/dashboard.ts";', 'import { runCli } from "../src/main.ts";'];
+  web.files.forEach((f, i) => lines.push(`import f${i} from ${JSON.stringify(`../dist/web/${f}`)} with { type: "file" };`));
+  lines.push(`setDashboardSource({ kind: "embedded", files: { ${web.files.map((f, i) => `${JSON.stringify(f)}: f${i}`).join(", ")} } });`);
+  lines.push("process.exit(await runCli(process.argv.slice(2)));");
+  const file = join(dir, "compile-entry.ts");
+  writeFileSync(file, lines.join("\n") + "\n");
+  return file;
+}
+
 if (import.meta.main) {
+  const web = await buildWeb({ outDir: join(root, "dist", "web") });
+  console.log(describeBuild(web));
   const target = nativeTarget();
   const outfile = join(root, "dist", "trafi");
   const started = performance.now();
   console.log(`building ${outfile} (libSQL addon: @libsql/${target})…`);
   const result = await Bun.build({
-    entrypoints: [join(root, "src", "main.ts")],
+    entrypoints: [compileEntry(web)],
     compile: { outfile },
     minify: true,
     sourcemap: "linked",

@@ -1,0 +1,112 @@
+// Idempotency-Key on every mutating POST of the store and admin APIs (API.md "Conventions").
+// - Scope: the store and the credential (key id or session user), so two clients never share a key space.
+// - The same key with the same request (method, path with query, canonical JSON body) within 24 h replays the
+//   stored status and body (header `idempotent-replayed: true`); another request → 409 idempotency.key_reused.
+// - While the first request runs, a retry with the same key gets 409 idempotency.in_progress (one process serves
+//   a store, so an in-memory marker is enough).
+// - Only successful (2xx) responses are stored: a failed request left nothing behind and may be retried with the
+//   same key (what a client does after a 5xx, a timeout, a decline or a 409).
+// Expired keys are deleted by the write that stores a new key for the same store (indexed on expires_at), so the
+// table stays bounded without a schedule.
+import { Elysia } from "elysia";
+import { createHash } from "node:crypto";
+import { and, eq, lt } from "drizzle-orm";
+import type { Platform } from "../platform.ts";
+import type { Actor } from "../kernel/context.ts";
+import { Conflict, ValidationFailed } from "../kernel/errors.ts";
+import { withTx } from "../db/tx.ts";
+import { idempotencyKeys } from "./idempotency.tables.ts";
+
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+const KEY_RE = /^[\x21-\x7e]{1,255}$/;
+
+interface Pending {
+  storeId: string;
+  scope: string;
+  key: string;
+  hash: string;
+  path: string;
+  marker: string;
+  replay: boolean;
+}
+
+const pendingOf = new WeakMap<Request, Pending>();
+const inFlight = new Set<string>();
+
+function canonical(value: unknown): string {
+  if (value === undefined || value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(",")}}`;
+}
+
+const actorScope = (a: Actor) => (a.type === "key" ? a.keyId : a.type === "user" ? a.userId : `system:${a.name}`);
+
+/** Who is calling, from what the auth plugins derived: store routes give `ctx`, admin routes `principal`. */
+function caller(c: Record<string, unknown>): { storeId: string; scope: string } | null {
+  const ctx = c.ctx as { storeId: string; actor: Actor } | undefined;
+  if (ctx?.storeId && ctx.actor) return { storeId: ctx.storeId, scope: actorScope(ctx.actor) };
+  const p = c.principal as { storeId: string; actor: Actor } | undefined;
+  if (p?.storeId && p.actor) return { storeId: p.storeId, scope: actorScope(p.actor) };
+  return null;
+}
+
+export function idempotency(platform: Platform) {
+  return new Elysia({ name: "idempotency" })
+    .onBeforeHandle({ as: "global" }, async (c) => {
+      const { request, set } = c;
+      if (request.method !== "POST") return;
+      const key = request.headers.get("idempotency-key");
+      if (key === null) return;
+      const who = caller(c as unknown as Record<string, unknown>);
+      if (!who) return; // routes without a store credential (login, inbound hooks) have their own dedup
+      if (!KEY_RE.test(key)) throw new ValidationFailed("idempotency.invalid_key", "Idempotency-Key must be 1–255 visible ASCII characters", { field: "Idempotency-Key" });
+      const url = new URL(request.url);
+      const path = url.pathname + url.search;
+      const hash = createHash("sha256").update(`POST ${path}\n${canonical(c.body)}`).digest("hex");
+      const store = await platform.pool.get(who.storeId);
+      const row = (await store.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, who.scope), eq(idempotencyKeys.key, key))))[0];
+      const now = platform.clock.now();
+      if (row && row.expiresAt > now) {
+        if (row.requestHash !== hash) {
+          throw new Conflict("idempotency.key_reused", "This Idempotency-Key was used with another request; use a new key for a new request", { path: row.path });
+        }
+        pendingOf.set(request, { ...who, key, hash, path, marker: "", replay: true });
+        set.status = row.status;
+        set.headers["idempotent-replayed"] = "true";
+        return JSON.parse(row.body) as unknown;
+      }
+      const marker = `${who.storeId}\n${who.scope}\n${key}`;
+      if (inFlight.has(marker)) throw new Conflict("idempotency.in_progress", "A request with this Idempotency-Key is still running; retry when it has finished");
+      inFlight.add(marker);
+      pendingOf.set(request, { ...who, key, hash, path, marker, replay: false });
+    })
+    .onAfterHandle({ as: "global" }, async ({ request, set, responseValue }) => {
+      const p = pendingOf.get(request);
+      if (!p || p.replay) return;
+      const status = typeof set.status === "number" ? set.status : 200;
+      if (status < 200 || status >= 300 || responseValue instanceof Response) return;
+      const now = platform.clock.now();
+      const store = await platform.pool.get(p.storeId);
+      await withTx({ store }, async (tx) => {
+        await tx.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now));
+        await tx.insert(idempotencyKeys)
+          .values({ scope: p.scope, key: p.key, method: "POST", path: p.path, requestHash: p.hash, status, body: JSON.stringify(responseValue ?? null), createdAt: now, expiresAt: now + IDEMPOTENCY_TTL_MS })
+          .onConflictDoUpdate({
+            target: [idempotencyKeys.scope, idempotencyKeys.key],
+            set: { path: p.path, requestHash: p.hash, status, body: JSON.stringify(responseValue ?? null), createdAt: now, expiresAt: now + IDEMPOTENCY_TTL_MS },
+          });
+      });
+      inFlight.delete(p.marker);
+    })
+    // Registered before the app's error envelope: this one only releases the marker and returns nothing.
+    .onError({ as: "global" }, ({ request }) => {
+      const p = pendingOf.get(request);
+      if (p?.marker) inFlight.delete(p.marker);
+    })
+    // Safety net for a response that ended some other way (aborted, returned a raw Response).
+    .onAfterResponse({ as: "global" }, ({ request }) => {
+      const p = pendingOf.get(request);
+      if (p?.marker) inFlight.delete(p.marker);
+    });
+}

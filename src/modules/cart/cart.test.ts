@@ -1,0 +1,105 @@
+import { describe, expect, test } from "bun:test";
+import { checkoutFixture, ADDRESS } from "../checkout/checkout.testing.ts";
+
+describe("carts", () => {
+  test("lines merge by variant, stock is checked on add, totals follow every change", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_500, 3);
+    const c = await f.store("/carts", { json: { items: [{ variantId: v, quantity: 1 }] } });
+    expect(c.status).toBe(201);
+    expect(c.body).toMatchObject({ currency: "EUR", email: null, status: "open", taxEstimated: true, priceChanges: [] });
+    const id = c.body.id;
+    const added = await f.store(`/carts/${id}/lines`, { json: { variantId: v, quantity: 2 } });
+    expect(added.body.lines).toHaveLength(1);
+    expect(added.body.lines[0]).toMatchObject({ quantity: 3, unitPrice: { amount: 1_500 }, total: { amount: 4_500 }, sku: expect.any(String) });
+    expect(added.body.subtotal.amount).toBe(4_500);
+    const tooMany = await f.store(`/carts/${id}/lines`, { json: { variantId: v, quantity: 1 } });
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.body.error).toMatchObject({ reason: "cart.insufficient_stock", details: { requested: 4, available: 3 } });
+    const lineId = added.body.lines[0].id;
+    const less = await f.store(`/carts/${id}/lines/${lineId}`, { method: "PATCH", json: { quantity: 1 } });
+    expect(less.body.total.amount).toBe(1_500);
+    const gone = await f.store(`/carts/${id}/lines/${lineId}`, { method: "DELETE" });
+    expect(gone.body.lines).toEqual([]);
+    expect(gone.body.total).toEqual({ amount: 0, currency: "EUR" });
+  });
+
+  test("a catalog price change is reported, not applied, until accepted or re-added; paying refuses it", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 10);
+    const id = await f.readyCart([{ variantId: v, quantity: 2 }]);
+    const product = (await f.admin(`/products?limit=1`)).body.data[0];
+    const patched = await f.admin(`/products/${product.id}/variants/${v}`, { method: "PATCH", json: { prices: [{ currency: "EUR", amount: 1_200 }] } });
+    expect(patched.status).toBe(200);
+    const cart = await f.store(`/carts/${id}`);
+    expect(cart.body.subtotal.amount).toBe(2_000);
+    expect(cart.body.priceChanges).toEqual([{ lineId: cart.body.lines[0].id, variantId: v, old: { amount: 1_000, currency: "EUR" }, new: { amount: 1_200, currency: "EUR" } }]);
+    const pay = await f.pay(id);
+    expect(pay.status).toBe(409);
+    expect(pay.body.error.reason).toBe("cart.prices_changed");
+    const accepted = await f.store(`/carts/${id}/accept-prices`, { method: "POST" });
+    expect(accepted.body.priceChanges).toEqual([]);
+    expect(accepted.body.subtotal.amount).toBe(2_400);
+    // A change after the payment session does not block completion: the buyer authorized the snapshot total.
+    expect((await f.pay(id)).status).toBe(201);
+    await f.admin(`/products/${product.id}/variants/${v}`, { method: "PATCH", json: { prices: [{ currency: "EUR", amount: 1_300 }] } });
+    const done = await f.complete(id);
+    expect(done.status).toBe(201);
+    expect(done.body.subtotal.amount).toBe(2_400);
+    // A re-add refreshes the snapshot.
+    const other = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.admin(`/products/${product.id}/variants/${v}`, { method: "PATCH", json: { prices: [{ currency: "EUR", amount: 1_400 }] } });
+    expect((await f.store(`/carts/${other}`)).body.priceChanges).toHaveLength(1);
+    const readded = await f.store(`/carts/${other}/lines`, { json: { variantId: v, quantity: 1 } });
+    expect(readded.body.lines[0]).toMatchObject({ quantity: 2, unitPrice: { amount: 1_400 } });
+    expect(readded.body.priceChanges).toEqual([]);
+  });
+
+  test("validation errors carry reasons", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 10);
+    const id = (await f.store("/carts", { json: { items: [{ variantId: v, quantity: 1 }] } })).body.id;
+    const xx = await f.store(`/carts/${id}`, { method: "PATCH", json: { shippingAddress: { ...ADDRESS, countryCode: "XX" } } });
+    expect(xx.status).toBe(422);
+    expect(xx.body.error).toMatchObject({ reason: "cart.invalid_country", details: { field: "shippingAddress.countryCode" } });
+    const lower = await f.store(`/carts/${id}`, { method: "PATCH", json: { shippingAddress: { ...ADDRESS, countryCode: "fr" } } });
+    expect(lower.status).toBe(422);
+    const extra = await f.store(`/carts/${id}`, { method: "PATCH", json: { coupon: "FREE" } });
+    expect(extra.status).toBe(422);
+    const badEmail = await f.store(`/carts/${id}`, { method: "PATCH", json: { email: "not-an-email" } });
+    expect(badEmail.body.error.reason).toBe("request.invalid");
+    const zero = await f.store(`/carts/${id}/lines`, { json: { variantId: v, quantity: 0 } });
+    expect(zero.status).toBe(422);
+    const noAddress = await f.store(`/carts/${id}/shipping-options`);
+    expect(noAddress.body.error.reason).toBe("cart.address_required");
+    const notReady = await f.pay(id);
+    expect(notReady.body.error.reason).toBe("cart.email_required");
+    const currency = await f.store("/carts", { json: { currency: "XYZ" } });
+    expect(currency.body.error.reason).toBe("cart.unknown_currency");
+    const usd = await f.store("/carts", { json: { currency: "USD", items: [{ variantId: v, quantity: 1 }] } });
+    expect(usd.body.error.reason).toBe("cart.variant_unavailable");
+    const unknown = await f.store(`/carts/${id}/lines`, { json: { variantId: "var_01JD0000000000000000000000", quantity: 1 } });
+    expect(unknown.status).toBe(404);
+    const badOption = await f.store(`/carts/${id}`, { method: "PATCH", json: { shippingAddress: ADDRESS } }).then(() => f.store(`/carts/${id}/shipping-method`, { method: "PUT", json: { optionId: "shr_nope" } }));
+    expect(badOption.status).toBe(404);
+  });
+
+  test("another store's cart and order ids answer 404", async () => {
+    await using f = await checkoutFixture();
+    const other = await checkoutFixture({ t: f.t });
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    const as = { pk: other.s.pk };
+    expect((await f.store(`/carts/${id}`, as)).status).toBe(404);
+    expect((await f.store(`/carts/${id}/lines`, { ...as, json: { variantId: v, quantity: 1 } })).status).toBe(404);
+    expect((await f.store(`/carts/${id}/complete`, { ...as, method: "POST" })).status).toBe(404);
+    expect((await f.store(`/orders/${order.id}?token=${order.token}`, as)).status).toBe(404);
+    expect((await other.admin(`/orders/${order.id}`)).status).toBe(404);
+    expect((await other.admin(`/orders/${order.id}/refunds`, { json: { reason: "x" } })).status).toBe(404);
+    expect((await other.admin(`/orders/${order.id}/cancel`, { json: { reason: "x" } })).status).toBe(404);
+    expect((await other.admin(`/customers/${(await f.admin(`/orders/${order.id}`)).body.customerId}`)).status).toBe(404);
+    expect((await other.admin("/orders")).body.data).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+// Completing a cart:
+//   1. confirm the authorization with the provider (network, no transaction held),
+//   2. ONE withTx: re-check the cart, take the stock (reserve + commit per line), create the order, its customer,
+//      timeline, audit and outbox rows, and mark the cart completed,
+//   3. after commit: kick the outbox; on automatic capture, capture and mark the order paid.
+// When step 2 fails (the race for the last units, or anything else) the transaction rolls back whole and the
+// authorization is voided after it. Completing an already completed cart returns its order (idempotent).
+import { eq } from "drizzle-orm";
+import type { Ctx } from "../../kernel/context.ts";
+import { Conflict } from "../../kernel/errors.ts";
+import { withTx } from "../../db/tx.ts";
+import { carts, cartRow, loadCart } from "../cart/index.ts";
+import { InsufficientStock } from "../inventory/index.ts";
+import { getProvider, paymentRow, payments, recordPaymentEvent } from "../payments/index.ts";
+import { capturePayment, getOrderRow, placeOrderInTx, type OrderRow } from "../orders/index.ts";
+import { assertReadyToPay, paymentFailure, providerContext, sessionPatch, voidQuietly, type CheckoutDeps } from "./payment-session.ts";
+
+/** Test seam: runs after authorization and before the order transaction (a failure here must leave no trace). */
+export const checkoutFaults: { afterAuthorize: ((cartId: string) => void | Promise<void>) | null } = { afterAuthorize: null };
+
+export interface KickOutbox {
+  kick(storeId: string): void;
+}
+
+export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps & { outbox?: KickOutbox }): Promise<{ order: OrderRow; created: boolean }> {
+  const loaded = await loadCart(ctx, cartId);
+  if (loaded.cart.status === "completed" && loaded.cart.orderId) return { order: await getOrderRow(ctx.store.db, loaded.cart.orderId), created: false };
+  assertReadyToPay(loaded, true);
+  const { cart, lines, priced } = loaded;
+  if (!cart.paymentId) throw new Conflict("cart.payment_required", "Start a payment session first (POST /payment)", { cartId });
+  let payment = await paymentRow(ctx.store.db, cart.paymentId);
+  if (payment.amount !== priced.total.amount || payment.currency !== priced.total.currency) {
+    throw new Conflict("cart.payment_outdated", "The cart changed after the payment session was created; start a new one", {
+      paymentAmount: { amount: payment.amount, currency: payment.currency }, cartTotal: priced.total,
+    });
+  }
+  const pc = providerContext(ctx, deps);
+  const s = await getProvider(payment.provider).retrieve(pc, payment.providerRef);
+  if (s.status !== payment.status || s.providerRef !== payment.providerRef) {
+    const p0 = payment;
+    payment = await withTx(ctx, (tx) => recordPaymentEvent(tx, ctx, p0, sessionPatch(s), { type: s.status, amount: p0.amount, reference: s.providerRef, detail: s.failureReason }));
+  }
+  const failure = paymentFailure(payment);
+  if (failure) throw failure;
+
+  let order: OrderRow;
+  let created = true;
+  try {
+    await checkoutFaults.afterAuthorize?.(cartId);
+    const paid = payment;
+    ({ order, created } = await withTx(ctx, async (tx) => {
+      const fresh = await cartRow(tx, cartId);
+      if (fresh.status === "completed" && fresh.orderId) return { order: await getOrderRow(tx, fresh.orderId), created: false };
+      if (fresh.paymentId !== paid.id) {
+        throw new Conflict("cart.payment_outdated", "A new payment session replaced this one while completing; complete again", { paymentId: paid.id });
+      }
+      const placed = await placeOrderInTx(tx, ctx, {
+        cartId, paymentId: paid.id, status: "pending", email: cart.email!, currency: cart.currency,
+        shippingAddress: cart.shippingAddress!, billingAddress: cart.billingAddress ?? cart.shippingAddress!,
+        shippingMethod: { optionId: priced.shippingMethod!.optionId, name: priced.shippingMethod!.name, carrier: priced.shippingMethod!.carrier, amount: priced.shippingTotal.amount, currency: cart.currency },
+        lines: lines.map((l, i) => {
+          const v = priced.variants.get(l.variantId)!;
+          const p = priced.lines[i]!;
+          return {
+            variantId: l.variantId, title: l.title, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, total: p.total.amount,
+            taxTotal: p.taxLines.reduce((s2, t) => s2 + t.amount.amount, 0),
+            taxLines: p.taxLines.map((t) => ({ code: t.code, name: t.name, rate: t.rate, amount: t.amount.amount })),
+            policy: { trackInventory: v.trackInventory, allowBackorder: v.allowBackorder },
+          };
+        }),
+        totals: { subtotal: priced.subtotal.amount, discountTotal: priced.discountTotal.amount, shippingTotal: priced.shippingTotal.amount, taxTotal: priced.taxTotal.amount, total: priced.total.amount },
+        taxNote: priced.taxNote,
+      });
+      const now = ctx.clock.now();
+      await tx.update(carts).set({ status: "completed", orderId: placed.id, completedAt: now, updatedAt: now }).where(eq(carts.id, cartId));
+      // The link only: the order's own audit entry names the payment.
+      await tx.update(payments).set({ orderId: placed.id, updatedAt: now }).where(eq(payments.id, paid.id));
+      return { order: placed, created: true };
+    }));
+  } catch (err) {
+    await voidQuietly(ctx, payment.id, deps, "the order could not be created");
+    if (err instanceof InsufficientStock) {
+      throw new Conflict("cart.insufficient_stock", "Not enough stock left for this cart; the payment was voided", {
+        variantId: err.variantId, requested: err.requested, available: err.available, paymentId: payment.id,
+      });
+    }
+    throw err;
+  }
+  if (!created) return { order, created };
+  deps.outbox?.kick(ctx.storeId);
+  if (payment.captureMethod === "automatic") {
+    try {
+      order = await capturePayment(ctx, order.id, deps);
+    } catch (err) {
+      // The order exists and its stock is taken: it stays pending with a timeline entry; the admin can retry capture.
+      ctx.log.error("capture after checkout failed", { orderId: order.id, err });
+    }
+  }
+  return { order, created };
+}

@@ -1,0 +1,106 @@
+// POST /carts/:id/payment: the provider-side payment for the cart's final total. The provider call runs before the
+// transaction that records it; a session it replaces is voided afterwards, so an abandoned authorization never
+// lingers on the buyer's card.
+import { eq } from "drizzle-orm";
+import type { Ctx } from "../../kernel/context.ts";
+import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
+import { newId } from "../../kernel/ids.ts";
+import { withTx } from "../../db/tx.ts";
+import { cartRow, carts, loadCart } from "../cart/index.ts";
+import {
+  getPaymentSettings, getProvider, insertPayment, paymentRow, paymentView, recordPaymentEvent, type PaymentRow, type ProviderContext, type ProviderSession,
+} from "../payments/index.ts";
+
+export interface CheckoutDeps {
+  masterKey: Uint8Array;
+}
+
+export const providerContext = (ctx: Pick<Ctx, "storeId">, deps: CheckoutDeps): ProviderContext => ({ storeId: ctx.storeId, masterKey: deps.masterKey });
+
+/** What every step after it needs: an open cart with lines, an e-mail, an address and a valid shipping method. */
+/**
+ * `atCompletion`: catalog price changes no longer block. The buyer was shown, and authorized, the snapshot total;
+ * refusing now would strand an authorization (a webhook completing after 3DS has nobody to ask).
+ */
+export function assertReadyToPay(loaded: Awaited<ReturnType<typeof loadCart>>, atCompletion = false): void {
+  const { cart, lines, priced } = loaded;
+  if (cart.status !== "open") throw new Conflict("cart.completed", "This cart is already completed", { cartId: cart.id, orderId: cart.orderId });
+  if (lines.length === 0) throw new ValidationFailed("cart.empty", "The cart has no lines", { field: "lines" });
+  if (!cart.email) throw new ValidationFailed("cart.email_required", "Set the cart's email first", { field: "email" });
+  if (!cart.shippingAddress) throw new ValidationFailed("cart.address_required", "Set the cart's shippingAddress first", { field: "shippingAddress" });
+  if (!priced.shippingMethod) {
+    throw new ValidationFailed("cart.shipping_method_required", "Choose a shipping method (PUT /shipping-method) from GET /shipping-options", { field: "shippingMethod" });
+  }
+  if (!atCompletion && priced.priceChanges.length > 0) {
+    throw new Conflict("cart.prices_changed", "Prices changed since these lines were added; show priceChanges and POST /accept-prices", { priceChanges: priced.priceChanges });
+  }
+}
+
+export function paymentFailure(p: Pick<PaymentRow, "id" | "status" | "failureReason" | "nextAction">): AppError | null {
+  if (p.status === "failed") return new AppError("PAYMENT_FAILED", "payment.declined", "The payment was declined; try another card", { paymentId: p.id, failureReason: p.failureReason });
+  if (p.status === "requires_action") {
+    return new AppError("PAYMENT_FAILED", "payment.requires_action", "The payment needs the buyer's action (e.g. 3-D Secure) before completing", { paymentId: p.id, nextAction: p.nextAction });
+  }
+  if (p.status === "voided") return new AppError("PAYMENT_FAILED", "payment.voided", "This payment was cancelled; start a new payment session", { paymentId: p.id });
+  return null;
+}
+
+export const sessionPatch = (s: ProviderSession) => ({
+  status: s.status, providerRef: s.providerRef, clientSecret: s.clientSecret, nextAction: s.nextAction, failureReason: s.failureReason,
+});
+
+export async function createPaymentSession(ctx: Ctx, cartId: string, input: { provider: "sandbox" | "stripe"; data?: unknown }, deps: CheckoutDeps) {
+  const loaded = await loadCart(ctx, cartId);
+  assertReadyToPay(loaded);
+  const settings = await getPaymentSettings(ctx);
+  // The storefront cannot pick a provider the merchant did not enable: the sandbox would hand out free orders.
+  if (input.provider !== settings.provider) {
+    throw new ValidationFailed("payment.provider_not_enabled", `This store takes payments with "${settings.provider}"`, { field: "provider", enabled: settings.provider });
+  }
+  const provider = getProvider(input.provider);
+  const id = newId("pay", ctx.clock.now());
+  const total = loaded.priced.total;
+  // Always authorize only: stock is taken after authorization, and a loser must be voidable. A store on automatic
+  // capture is captured right after its order commits (complete.ts).
+  const pc = providerContext(ctx, deps);
+  const s = await provider.createSession(pc, {
+    cartId, amount: total, email: loaded.cart.email, data: input.data ?? null, idempotencyKey: id, captureMethod: "manual",
+  });
+  let row: PaymentRow;
+  try {
+    row = await withTx(ctx, async (tx) => {
+      // The cart may have been completed while the provider answered: then this new session is not needed.
+      const fresh = await cartRow(tx, cartId);
+      if (fresh.status !== "open") throw new Conflict("cart.completed", "This cart is already completed", { cartId, orderId: fresh.orderId });
+      const p = await insertPayment(tx, ctx, {
+        id, cartId, orderId: null, provider: provider.id, captureMethod: settings.captureMethod, amount: total.amount, currency: total.currency,
+        capturedAmount: 0, refundedAmount: 0, ...sessionPatch(s),
+      }, s.failureReason);
+      await tx.update(carts).set({ paymentId: id, updatedAt: ctx.clock.now() }).where(eq(carts.id, cartId));
+      return p;
+    });
+  } catch (err) {
+    if (s.status === "authorized" || s.status === "requires_action") {
+      await provider.void(pc, s.providerRef).catch((e: unknown) => ctx.log.error("voiding an unused payment session failed", { err: e }));
+    }
+    throw err;
+  }
+  if (loaded.cart.paymentId) await voidQuietly(ctx, loaded.cart.paymentId, deps, "replaced by a new payment session");
+  const failure = paymentFailure(row);
+  if (failure?.reason === "payment.declined") throw failure;
+  const v = paymentView(row);
+  return { id: v.id, provider: v.provider, status: v.status, amount: v.amount, clientSecret: v.clientSecret, nextAction: v.nextAction, failureReason: v.failureReason };
+}
+
+/** Voids an authorization that will not become an order; never throws (the log keeps provider failures). */
+export async function voidQuietly(ctx: Ctx, paymentId: string, deps: CheckoutDeps, why: string): Promise<void> {
+  try {
+    const p = await paymentRow(ctx.store.db, paymentId);
+    // A payment that became an order's is never voided here (a late replacement must not cancel a placed order).
+    if (p.orderId !== null || (p.status !== "authorized" && p.status !== "requires_action")) return;
+    const s = await getProvider(p.provider).void(providerContext(ctx, deps), p.providerRef);
+    await withTx(ctx, (tx) => recordPaymentEvent(tx, ctx, p, { status: s.status === "voided" ? "voided" : p.status, providerRef: s.providerRef }, { type: s.status === "voided" ? "voided" : "void_failed", amount: p.amount, reference: s.providerRef, detail: s.failureReason ?? why }));
+  } catch (err) {
+    ctx.log.error("voiding a payment failed", { paymentId, err });
+  }
+}

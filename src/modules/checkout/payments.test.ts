@@ -1,0 +1,101 @@
+import { describe, expect, test } from "bun:test";
+import { checkoutFixture, CARD_3DS, CARD_DECLINE } from "./checkout.testing.ts";
+
+describe("sandbox payments at checkout", () => {
+  test("a declined card answers 402 payment.declined at payment and at completion; another card then succeeds", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    const p = await f.pay(id, CARD_DECLINE);
+    expect(p.status).toBe(402);
+    expect(p.body.error).toMatchObject({ code: "PAYMENT_FAILED", reason: "payment.declined", details: { failureReason: "card_declined" } });
+    const c = await f.complete(id);
+    expect(c.status).toBe(402);
+    expect(c.body.error.reason).toBe("payment.declined");
+    expect((await f.store(`/carts/${id}`)).body.status).toBe("open");
+    expect((await f.pay(id)).status).toBe(201);
+    expect((await f.complete(id)).status).toBe(201);
+  });
+
+  test("a card that needs 3-D Secure answers 402 payment.requires_action with the next action", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    const p = await f.pay(id, CARD_3DS);
+    expect(p.status).toBe(201);
+    expect(p.body).toMatchObject({ status: "requires_action", nextAction: { type: "redirect_to_url", url: expect.stringMatching(/^https:\/\//) } });
+    const c = await f.complete(id);
+    expect(c.status).toBe(402);
+    expect(c.body.error).toMatchObject({ reason: "payment.requires_action", details: { nextAction: { type: "redirect_to_url" } } });
+    const stock = await f.admin(`/inventory/variants/${v}`);
+    expect(JSON.stringify(stock.body)).toContain('"available":5');
+  });
+
+  test("the storefront cannot pick a provider the store did not enable; a cart changed after payment needs a new session", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    const stripe = await f.store(`/carts/${id}/payment`, { json: { provider: "stripe", data: {} } });
+    expect(stripe.status).toBe(422);
+    expect(stripe.body.error.reason).toBe("payment.provider_not_enabled");
+    const noCard = await f.store(`/carts/${id}/payment`, { json: { provider: "sandbox" } });
+    expect(noCard.body.error.reason).toBe("payment.card_required");
+    const first = await f.pay(id);
+    await f.store(`/carts/${id}/lines`, { json: { variantId: v, quantity: 1 } });
+    const stale = await f.complete(id);
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.reason).toBe("cart.payment_outdated");
+    const second = await f.pay(id);
+    // The replaced authorization is voided.
+    const pays = await f.t.platform.pool.get(f.s.id).then((s) => s.client.execute({ sql: "select status from payments where id = ?", args: [first.body.id] }));
+    expect(pays.rows[0]!.status).toBe("voided");
+    const done = await f.complete(id);
+    expect(done.status).toBe(201);
+    expect(done.body.total.amount).toBe(second.body.amount.amount);
+  });
+
+  test("manual capture: the order stays pending until captured; cancelling voids the authorization and puts stock back", async () => {
+    await using f = await checkoutFixture();
+    expect((await f.admin("/settings/payments", { method: "PATCH", json: { captureMethod: "manual" } })).body).toEqual({ provider: "sandbox", captureMethod: "manual" });
+    const v = await f.product(1_000, 5);
+    const a = await f.readyCart([{ variantId: v, quantity: 2 }]);
+    await f.pay(a);
+    const orderA = (await f.complete(a)).body;
+    expect(orderA.status).toBe("pending");
+    const notPaid = await f.admin(`/orders/${orderA.id}/fulfillments`, { json: { carrier: "DHL", trackingNumber: "1", trackingUrl: "https://dhl.example/1" } });
+    expect(notPaid.body.error.reason).toBe("order.not_paid");
+    expect((await f.admin(`/orders/${orderA.id}/refunds`, { json: { reason: "x" } })).body.error.reason).toBe("refund.not_captured");
+    const captured = await f.admin(`/orders/${orderA.id}/capture`, { method: "POST" });
+    expect(captured.status).toBe(200);
+    expect(captured.body).toMatchObject({ status: "paid", payment: { status: "captured", capturedAmount: { amount: orderA.total.amount } } });
+
+    const b = await f.readyCart([{ variantId: v, quantity: 3 }], "bob@example.com");
+    await f.pay(b);
+    const orderB = (await f.complete(b)).body;
+    expect(JSON.stringify((await f.admin(`/inventory/variants/${v}`)).body)).toContain('"available":0');
+    const cancelled = await f.admin(`/orders/${orderB.id}/cancel`, { json: { reason: "customer changed their mind" } });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: "cancelled", payment: { status: "voided" }, refundedTotal: { amount: 0 } });
+    expect(cancelled.body.timeline.map((e: any) => e.type)).toContain("cancelled");
+    expect(JSON.stringify((await f.admin(`/inventory/variants/${v}`)).body)).toContain('"available":3');
+    // Cancelling twice changes nothing; a cancelled order cannot ship.
+    expect((await f.admin(`/orders/${orderB.id}/cancel`, { json: { reason: "again" } })).body.status).toBe("cancelled");
+    expect((await f.admin(`/orders/${orderB.id}/fulfillments`, { json: { carrier: "DHL", trackingNumber: "1", trackingUrl: "https://dhl.example/1" } })).body.error.reason).toBe("order.cancelled");
+  });
+
+  test("cancelling a captured order refunds it in full and restocks", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 2);
+    const id = await f.readyCart([{ variantId: v, quantity: 2 }]);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    const c = await f.admin(`/orders/${order.id}/cancel`, { json: { reason: "fraud suspicion" } });
+    expect(c.body).toMatchObject({ status: "cancelled", refundedTotal: order.total, payment: { status: "refunded" } });
+    expect(c.body.refunds).toHaveLength(1);
+    expect(JSON.stringify((await f.admin(`/inventory/variants/${v}`)).body)).toContain('"available":2');
+    const outbox = await f.t.platform.pool.get(f.s.id).then((s) => s.client.execute("select key from outbox"));
+    const keys = outbox.rows.map((r) => String(r.key));
+    expect(keys.some((k) => k.startsWith("order.cancelled:"))).toBe(true);
+    expect(keys.some((k) => k.startsWith("refund:"))).toBe(true);
+  });
+});

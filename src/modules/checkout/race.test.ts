@@ -1,0 +1,98 @@
+import { describe, expect, test } from "bun:test";
+import { checkoutFixture } from "./checkout.testing.ts";
+import { checkoutFaults } from "./complete.ts";
+
+async function rows(f: { t: any; s: any }, sql: string, args: unknown[] = []) {
+  const store = await f.t.platform.pool.get(f.s.id);
+  return (await store.client.execute({ sql, args })).rows as Array<Record<string, unknown>>;
+}
+
+describe("no overselling", () => {
+  test("100 concurrent completes for 10 units: 10 orders, 90 clean 409s with voided authorizations, stock 0", async () => {
+    await using f = await checkoutFixture();
+    const variantId = await f.product(1_000, 10);
+    const carts = await Promise.all(Array.from({ length: 100 }, async (_, i) => {
+      const id = await f.readyCart([{ variantId, quantity: 1 }], `buyer${i}@example.com`);
+      expect((await f.pay(id)).status).toBe(201);
+      return id;
+    }));
+    const results = await Promise.all(carts.map((id) => f.complete(id)));
+    const won = results.filter((r) => r.status === 201);
+    const lost = results.filter((r) => r.status === 409);
+    expect(won).toHaveLength(10);
+    expect(lost).toHaveLength(90);
+    for (const r of lost) expect(r.body.error.reason).toBe("cart.insufficient_stock");
+    // Order numbers are dense and unique under concurrency.
+    expect(won.map((r) => r.body.number).sort()).toEqual(Array.from({ length: 10 }, (_, i) => 1001 + i));
+    const level = await rows(f, "select sum(on_hand) as n from inventory_levels where variant_id = ?", [variantId]);
+    expect(Number(level[0]!.n)).toBe(0);
+    const active = await rows(f, "select count(*) as n from inventory_reservations where status = 'active'");
+    expect(Number(active[0]!.n)).toBe(0);
+    const loserPayments = lost.map((r) => r.body.error.details.paymentId as string);
+    const statuses = await rows(f, `select status from payments where id in (${loserPayments.map(() => "?").join(",")})`, loserPayments);
+    expect(statuses.map((r) => r.status)).toEqual(Array(90).fill("voided"));
+    expect(Number((await rows(f, "select count(*) as n from orders"))[0]!.n)).toBe(10);
+  }, 60_000);
+
+  test("a failure between authorization and order creation leaves no order, no reservation, and voids the authorization", async () => {
+    await using f = await checkoutFixture();
+    const variantId = await f.product(1_000, 3);
+    const id = await f.readyCart([{ variantId, quantity: 2 }]);
+    const pay = await f.pay(id);
+    checkoutFaults.afterAuthorize = () => {
+      throw new Error("injected crash");
+    };
+    try {
+      const r = await f.complete(id);
+      expect(r.status).toBe(500);
+    } finally {
+      checkoutFaults.afterAuthorize = null;
+    }
+    expect(Number((await rows(f, "select count(*) as n from orders"))[0]!.n)).toBe(0);
+    expect(Number((await rows(f, "select count(*) as n from inventory_reservations"))[0]!.n)).toBe(0);
+    expect((await rows(f, "select status from payments where id = ?", [pay.body.id]))[0]!.status).toBe("voided");
+    const cart = await f.store(`/carts/${id}`);
+    expect(cart.body).toMatchObject({ status: "open", orderId: null, payment: { status: "voided" } });
+    // The buyer can pay again and complete.
+    expect((await f.complete(id)).body.error.reason).toBe("payment.voided");
+    expect((await f.pay(id)).status).toBe(201);
+    expect((await f.complete(id)).status).toBe(201);
+  });
+
+  test("completing the same cart concurrently creates one order", async () => {
+    await using f = await checkoutFixture();
+    const variantId = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId, quantity: 1 }]);
+    await f.pay(id);
+    const rs = await Promise.all(Array.from({ length: 5 }, () => f.complete(id)));
+    expect(new Set(rs.map((r) => r.body.id)).size).toBe(1);
+    expect(rs.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(rs.filter((r) => r.status === 200)).toHaveLength(4);
+    expect(Number((await rows(f, "select count(*) as n from orders"))[0]!.n)).toBe(1);
+  });
+
+  test("a payment session replaced while completing: the completion is refused, the old authorization voided, the new one completes", async () => {
+    await using f = await checkoutFixture();
+    const variantId = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId, quantity: 1 }]);
+    const first = await f.pay(id);
+    let second: any = null;
+    checkoutFaults.afterAuthorize = async () => {
+      checkoutFaults.afterAuthorize = null;
+      second = (await f.pay(id)).body;
+    };
+    try {
+      const r = await f.complete(id);
+      expect(r.status).toBe(409);
+      expect(r.body.error.reason).toBe("cart.payment_outdated");
+    } finally {
+      checkoutFaults.afterAuthorize = null;
+    }
+    const status = async (pid: string) => (await rows(f, "select status from payments where id = ?", [pid]))[0]!.status;
+    expect(await status(first.body.id)).toBe("voided");
+    expect(await status(second.id)).toBe("authorized");
+    const done = await f.complete(id);
+    expect(done.status).toBe(201);
+    expect(await status(second.id)).toBe("captured");
+  });
+});

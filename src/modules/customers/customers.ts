@@ -1,0 +1,51 @@
+// Customers: found or created by e-mail in the order's transaction (guest checkout), listed for the admin.
+import { and, desc, eq, like, lt, sql } from "drizzle-orm";
+import type { Ctx } from "../../kernel/context.ts";
+import { NotFound } from "../../kernel/errors.ts";
+import { isId, newId } from "../../kernel/ids.ts";
+import { decodeCursor, toPage } from "../../kernel/pagination.ts";
+import type { StoreTx } from "../../db/tx.ts";
+import { addOutbox } from "../../jobs/index.ts";
+import { recordAudit } from "../audit/index.ts";
+import { customers } from "./customers.tables.ts";
+
+export type CustomerRow = typeof customers.$inferSelect;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const customerView = (c: CustomerRow) => ({
+  id: c.id, email: c.email, firstName: c.firstName, lastName: c.lastName, ordersCount: c.ordersCount, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt),
+});
+
+/** The customer of an order: the same e-mail (case-insensitive) is the same customer, so a returning guest is recognised. */
+export async function customerForOrderInTx(
+  tx: StoreTx, ctx: Pick<Ctx, "actor" | "requestId" | "clock">, input: { email: string; firstName?: string | null; lastName?: string | null },
+): Promise<CustomerRow> {
+  const email = input.email.toLowerCase();
+  const now = ctx.clock.now();
+  const found = (await tx.select().from(customers).where(eq(customers.email, email)))[0];
+  if (found) {
+    await tx.update(customers).set({ ordersCount: sql`${customers.ordersCount} + 1`, updatedAt: now }).where(eq(customers.id, found.id));
+    return { ...found, ordersCount: found.ordersCount + 1, updatedAt: now };
+  }
+  const row: CustomerRow = { id: newId("cus", now), email, firstName: input.firstName ?? null, lastName: input.lastName ?? null, ordersCount: 1, createdAt: now, updatedAt: now };
+  await tx.insert(customers).values(row);
+  await recordAudit(tx, ctx, { action: "customer.created", targetType: "customer", targetId: row.id, after: { email } });
+  await addOutbox(tx, now, { topic: "event", key: `customer.created:${row.id}`, payload: { type: "customer.created", customerId: row.id, email } });
+  return row;
+}
+
+export async function listCustomers(ctx: Pick<Ctx, "store">, q: { limit?: number; cursor?: string; email?: string }) {
+  const limit = q.limit ?? 20;
+  const before = decodeCursor(q.cursor);
+  const rows = await ctx.store.db.select().from(customers)
+    .where(and(before ? lt(customers.id, before) : undefined, q.email ? like(customers.email, `%${q.email.toLowerCase().replace(/[%_\\]/g, "")}%`) : undefined))
+    .orderBy(desc(customers.id)).limit(limit + 1);
+  const page = toPage(rows, limit);
+  return { data: page.data.map(customerView), nextCursor: page.nextCursor };
+}
+
+export async function getCustomer(ctx: Pick<Ctx, "store">, id: string): Promise<CustomerRow> {
+  const c = isId("cus", id) ? (await ctx.store.db.select().from(customers).where(eq(customers.id, id)))[0] : undefined;
+  if (!c) throw new NotFound("customer", id);
+  return c;
+}

@@ -1,0 +1,190 @@
+// Order actions that move money or goods: capture, refund, cancel, fulfill. Provider calls run before the
+// transaction that records them and never inside it; one action per order at a time (a per-order lock), so two
+// refunds cannot both pass the "not above captured" check with the provider answering in between.
+import { eq } from "drizzle-orm";
+import type { Ctx } from "../../kernel/context.ts";
+import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
+import { KeyedLock } from "../../kernel/lock.ts";
+import { newId } from "../../kernel/ids.ts";
+import { withTx, type StoreTx } from "../../db/tx.ts";
+import { addOutbox } from "../../jobs/index.ts";
+import { recordAudit } from "../audit/index.ts";
+import { adjustInTx } from "../inventory/index.ts";
+import { getProvider, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
+import { fulfillments, orderLines, orders, refunds } from "./orders.tables.ts";
+import { addTimeline, orderLinesOf, type OrderRow } from "./place.ts";
+import { deriveStatus, getOrderRow } from "./orders.ts";
+import { refundEmailData, shippingEmailData } from "./emails.ts";
+
+export interface OrderDeps {
+  masterKey: Uint8Array;
+  outbox?: { kick(storeId: string): void };
+}
+
+const orderLock = new KeyedLock();
+const pcOf = (ctx: Ctx, deps: OrderDeps): ProviderContext => ({ storeId: ctx.storeId, masterKey: deps.masterKey });
+const eventOf = (o: OrderRow) => ({ orderId: o.id, number: o.number, email: o.email, total: { amount: o.total, currency: o.currency } });
+
+/** Re-derives the status after a change and writes it; returns the updated row. */
+async function restatus(tx: StoreTx, o: OrderRow, p: PaymentRow, patch: Partial<OrderRow>, now: number): Promise<OrderRow> {
+  const lines = await orderLinesOf(tx, o.id);
+  const next = { ...o, ...patch, updatedAt: now };
+  next.status = deriveStatus(next, p, lines);
+  await tx.update(orders).set({ ...patch, status: next.status, updatedAt: now }).where(eq(orders.id, o.id));
+  return next;
+}
+
+function run<T>(ctx: Ctx, orderId: string, deps: OrderDeps, fn: () => Promise<T>): Promise<T> {
+  return orderLock.run(`${ctx.storeId}:${orderId}`, fn).finally(() => deps.outbox?.kick(ctx.storeId));
+}
+
+/** Captures the authorized amount (manual capture, or right after checkout on automatic capture). */
+export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Promise<OrderRow> {
+  return run(ctx, orderId, deps, async () => {
+    const o = await getOrderRow(ctx.store.db, orderId);
+    const p = await paymentRow(ctx.store.db, o.paymentId);
+    if (p.status === "captured" || p.capturedAmount > 0) return o;
+    if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
+    if (p.status !== "authorized") throw new Conflict("payment.not_authorized", `A ${p.status} payment cannot be captured`, { paymentId: p.id });
+    const s = await getProvider(p.provider).capture(pcOf(ctx, deps), p.providerRef, { amount: p.amount, currency: p.currency });
+    if (s.status !== "captured") {
+      await withTx(ctx, async (tx) => {
+        await recordPaymentEvent(tx, ctx, p, {}, { type: "capture_failed", amount: p.amount, reference: s.providerRef, detail: s.failureReason });
+        await addTimeline(tx, ctx.clock.now(), o.id, "capture_failed", "Capturing the payment failed", { reason: s.failureReason });
+      });
+      throw new AppError("PAYMENT_FAILED", "payment.capture_failed", "The provider refused to capture this payment", { paymentId: p.id, failureReason: s.failureReason });
+    }
+    return withTx(ctx, async (tx) => {
+      const now = ctx.clock.now();
+      const paid = await recordPaymentEvent(tx, ctx, p, { status: "captured", providerRef: s.providerRef, capturedAmount: p.amount }, { type: "captured", amount: p.amount, reference: s.providerRef });
+      const next = await restatus(tx, o, paid, {}, now);
+      await addTimeline(tx, now, o.id, "paid", "Payment captured", { amount: p.amount });
+      await recordAudit(tx, ctx, { action: "order.paid", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status } });
+      await addOutbox(tx, now, { topic: "event", key: `order.paid:${o.id}`, payload: { type: "order.paid", ...eventOf(next) } });
+      return next;
+    });
+  });
+}
+
+async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, amount: number, reason: string, refundId: string) {
+  const r = await getProvider(p.provider).refund(pcOf(ctx, deps), p.providerRef, { amount, currency: p.currency }, reason, refundId);
+  if (r.status === "failed") {
+    // Recorded, then refused: the money did not move.
+    await withTx(ctx, (tx) => recordPaymentEvent(tx, ctx, p, {}, { type: "refund_failed", amount, reference: r.refundRef, detail: reason }));
+    throw new AppError("PAYMENT_FAILED", "refund.failed", "The provider refused the refund", { paymentId: p.id });
+  }
+  return { refundRef: r.refundRef, status: r.status };
+}
+
+/** Writes a refund the provider accepted: refund row, payment, order status, timeline, audit, e-mail and event. */
+async function recordRefundInTx(tx: StoreTx, ctx: Ctx, o: OrderRow, p: PaymentRow, r: { id: string; amount: number; reason: string; ref: string; status: "succeeded" | "pending" }, patch: Partial<OrderRow> = {}) {
+  const now = ctx.clock.now();
+  const refunded = p.refundedAmount + r.amount;
+  await tx.insert(refunds).values({ id: r.id, orderId: o.id, paymentId: p.id, amount: r.amount, currency: o.currency, reason: r.reason, providerRef: r.ref, status: r.status, createdAt: now });
+  const p2 = await recordPaymentEvent(tx, ctx, p, { refundedAmount: refunded, status: refunded >= p.capturedAmount ? "refunded" : "partially_refunded" }, { type: "refunded", amount: r.amount, reference: r.ref, detail: r.reason });
+  const next = await restatus(tx, o, p2, { refundedTotal: o.refundedTotal + r.amount, ...patch }, now);
+  await addTimeline(tx, now, o.id, "refunded", `Refunded ${r.amount} ${o.currency}`, { refundId: r.id, amount: r.amount, reason: r.reason });
+  await recordAudit(tx, ctx, { action: "order.refunded", targetType: "order", targetId: o.id, before: { status: o.status, refundedTotal: o.refundedTotal }, after: { status: next.status, refundedTotal: next.refundedTotal, refundId: r.id, reason: r.reason } });
+  await addOutbox(tx, now, { topic: "email.send", key: `refund:${r.id}`, payload: { template: "refund", to: o.email, data: refundEmailData(o, r.amount, r.reason) } });
+  await addOutbox(tx, now, { topic: "event", key: `order.refunded:${r.id}`, payload: { type: "order.refunded", ...eventOf(next), refundId: r.id, amount: { amount: r.amount, currency: o.currency }, refundedTotal: { amount: next.refundedTotal, currency: o.currency } } });
+  return next;
+}
+
+/** A refund of `amount` (default: all that is left), never above what was captured and not yet refunded. */
+export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number; reason: string }, deps: OrderDeps): Promise<OrderRow> {
+  return run(ctx, orderId, deps, async () => {
+    const o = await getOrderRow(ctx.store.db, orderId);
+    const p = await paymentRow(ctx.store.db, o.paymentId);
+    const refundable = p.capturedAmount - p.refundedAmount;
+    if (p.capturedAmount === 0) throw new Conflict("refund.not_captured", "Nothing was captured on this order; cancel it to void the authorization", { orderId });
+    const amount = input.amount ?? refundable;
+    if (amount <= 0 || amount > refundable) {
+      throw new Conflict("refund.exceeds_captured", "A refund cannot exceed what was captured and not yet refunded", {
+        requested: { amount, currency: o.currency }, refundable: { amount: refundable, currency: o.currency },
+      });
+    }
+    const id = newId("ref", ctx.clock.now());
+    const r = await refundInProvider(ctx, deps, p, amount, input.reason, id);
+    return withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), { id, amount, reason: input.reason, ref: r.refundRef, status: r.status }));
+  });
+}
+
+/** Cancels an unfulfilled order: stock goes back where it came from; the authorization is voided or the capture refunded. */
+export function cancelOrder(ctx: Ctx, orderId: string, input: { reason: string }, deps: OrderDeps): Promise<OrderRow> {
+  return run(ctx, orderId, deps, async () => {
+    const o = await getOrderRow(ctx.store.db, orderId);
+    if (o.cancelledAt !== null) return o;
+    const lines = await orderLinesOf(ctx.store.db, o.id);
+    if (lines.some((l) => l.fulfilledQuantity > 0)) throw new Conflict("order.already_fulfilled", "Lines of this order were shipped; refund instead of cancelling", { orderId });
+    const p = await paymentRow(ctx.store.db, o.paymentId);
+    const refundable = p.capturedAmount - p.refundedAmount;
+    let refund: { id: string; ref: string; status: "succeeded" | "pending" } | null = null;
+    let voided: PaymentRow | null = null;
+    if (refundable > 0) {
+      const id = newId("ref", ctx.clock.now());
+      const r = await refundInProvider(ctx, deps, p, refundable, input.reason, id);
+      refund = { id, ref: r.refundRef, status: r.status };
+    } else if (p.status === "authorized") {
+      const s = await getProvider(p.provider).void(pcOf(ctx, deps), p.providerRef);
+      if (s.status !== "voided") throw new AppError("PAYMENT_FAILED", "payment.void_failed", "The provider refused to void the authorization", { paymentId: p.id });
+      voided = { ...p, providerRef: s.providerRef };
+    }
+    return withTx(ctx, async (tx) => {
+      const now = ctx.clock.now();
+      for (const l of lines) {
+        await adjustInTx(tx, ctx, { variantId: l.variantId, locationId: l.locationId ?? undefined, delta: l.quantity, reason: "returned", note: `order ${o.number} cancelled` });
+      }
+      let fresh = await getOrderRow(tx, orderId);
+      if (voided) await recordPaymentEvent(tx, ctx, p, { status: "voided", providerRef: voided.providerRef }, { type: "voided", amount: p.amount, reference: voided.providerRef, detail: input.reason });
+      if (refund) fresh = await recordRefundInTx(tx, ctx, fresh, await paymentRow(tx, p.id), { ...refund, amount: refundable, reason: input.reason });
+      const next = await restatus(tx, fresh, await paymentRow(tx, p.id), { cancelledAt: now }, now);
+      await addTimeline(tx, now, o.id, "cancelled", "Order cancelled", { reason: input.reason });
+      await recordAudit(tx, ctx, { action: "order.cancelled", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status, reason: input.reason } });
+      await addOutbox(tx, now, { topic: "event", key: `order.cancelled:${o.id}`, payload: { type: "order.cancelled", ...eventOf(next), reason: input.reason } });
+      return next;
+    });
+  });
+}
+
+export interface FulfillInput {
+  lines?: Array<{ lineId: string; quantity: number }>;
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl: string;
+}
+
+/** Ships lines (all that remain when `lines` is omitted); partial fulfillments add up to fulfilled. */
+export function fulfillOrder(ctx: Ctx, orderId: string, input: FulfillInput, deps: OrderDeps): Promise<{ order: OrderRow; fulfillmentId: string }> {
+  return run(ctx, orderId, deps, () => withTx(ctx, async (tx) => {
+    const o = await getOrderRow(tx, orderId);
+    if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
+    const p = await paymentRow(tx, o.paymentId);
+    if (p.capturedAmount === 0) throw new Conflict("order.not_paid", "Capture the payment before shipping", { orderId });
+    const lines = await orderLinesOf(tx, o.id);
+    const byId = new Map(lines.map((l) => [l.id, l]));
+    const wanted = input.lines ?? lines.filter((l) => l.quantity > l.fulfilledQuantity).map((l) => ({ lineId: l.id, quantity: l.quantity - l.fulfilledQuantity }));
+    if (wanted.length === 0) throw new Conflict("fulfillment.nothing_left", "Every line is already fulfilled", { orderId });
+    const seen = new Set<string>();
+    for (const w of wanted) {
+      const l = byId.get(w.lineId);
+      if (!l) throw new ValidationFailed("fulfillment.unknown_line", "This line is not part of the order", { lineId: w.lineId });
+      if (seen.has(w.lineId)) throw new ValidationFailed("fulfillment.duplicate_line", "A line is listed twice", { lineId: w.lineId });
+      seen.add(w.lineId);
+      if (l.fulfilledQuantity + w.quantity > l.quantity) {
+        throw new Conflict("fulfillment.exceeds_quantity", "More than what is left to ship on this line", { lineId: w.lineId, remaining: l.quantity - l.fulfilledQuantity });
+      }
+    }
+    const now = ctx.clock.now();
+    const id = newId("ful", now);
+    for (const w of wanted) {
+      await tx.update(orderLines).set({ fulfilledQuantity: byId.get(w.lineId)!.fulfilledQuantity + w.quantity }).where(eq(orderLines.id, w.lineId));
+    }
+    await tx.insert(fulfillments).values({ id, orderId, carrier: input.carrier, trackingNumber: input.trackingNumber, trackingUrl: input.trackingUrl, lines: wanted, createdAt: now });
+    const next = await restatus(tx, o, p, {}, now);
+    await addTimeline(tx, now, o.id, "fulfilled", `Shipped with ${input.carrier} (${input.trackingNumber})`, { fulfillmentId: id, lines: wanted });
+    await recordAudit(tx, ctx, { action: "order.fulfilled", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status, fulfillmentId: id, lines: wanted } });
+    await addOutbox(tx, now, { topic: "email.send", key: `shipping:${id}`, payload: { template: "shipping_notification", to: o.email, data: shippingEmailData(o, input) } });
+    await addOutbox(tx, now, { topic: "event", key: `order.fulfilled:${id}`, payload: { type: "order.fulfilled", ...eventOf(next), fulfillmentId: id, carrier: input.carrier, trackingNumber: input.trackingNumber, trackingUrl: input.trackingUrl, lines: wanted, complete: next.status === "fulfilled" } });
+    return { order: next, fulfillmentId: id };
+  }));
+}

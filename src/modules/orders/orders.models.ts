@@ -1,0 +1,73 @@
+// TypeBox DTOs of orders (admin and buyer views), customers and the admin bodies.
+import { t } from "elysia";
+import { Money } from "../catalog/catalog.models.ts";
+import { AddressView } from "../cart/cart.models.ts";
+import { ORDER_STATUSES } from "./orders.tables.ts";
+
+const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Union([s, t.Null()]);
+export const OrderStatus = t.Union([
+  t.Literal("pending"), t.Literal("paid"), t.Literal("partially_fulfilled"), t.Literal("fulfilled"), t.Literal("cancelled"), t.Literal("partially_refunded"), t.Literal("refunded"),
+]);
+const TaxLine = t.Object({ code: t.String(), name: t.String(), rate: t.String(), amount: Money });
+const Line = t.Object({
+  id: t.String(), variantId: t.String(), title: t.String(), sku: Nullable(t.String()), quantity: t.Integer(), fulfilledQuantity: t.Integer(),
+  unitPrice: Money, total: Money, taxLines: t.Array(TaxLine),
+});
+const base = {
+  id: t.String(), number: t.Integer(), status: OrderStatus, email: t.String(), currency: t.String(), lines: t.Array(Line),
+  shippingAddress: AddressView, billingAddress: AddressView,
+  shippingMethod: t.Object({ optionId: t.String(), name: t.String(), carrier: t.String(), price: Money }),
+  subtotal: Money, discountTotal: Money, shippingTotal: Money, taxTotal: Money, total: Money, refundedTotal: Money, taxNote: Nullable(t.String()),
+  fulfillmentStatus: t.Union([t.Literal("unfulfilled"), t.Literal("partially_fulfilled"), t.Literal("fulfilled")]),
+  createdAt: t.String(), updatedAt: t.String(),
+};
+const FulfillmentLine = t.Object({ lineId: t.String(), quantity: t.Integer() });
+
+export const StoreOrderView = t.Object({
+  ...base,
+  token: Nullable(t.String({ description: "Returned once, at completion: keep it to read the order later (GET /v1/store/orders/:id?token=)" })),
+  fulfillments: t.Array(t.Object({ carrier: t.String(), trackingNumber: t.String(), trackingUrl: t.String(), createdAt: t.String() })),
+});
+
+export const AdminOrderView = t.Object({
+  ...base,
+  customerId: t.String(), cartId: t.String(), cancelledAt: Nullable(t.String()),
+  payment: t.Object({ id: t.String(), provider: t.String(), status: t.String(), captureMethod: t.String(), amount: Money, capturedAmount: Money, refundedAmount: Money }),
+  fulfillments: t.Array(t.Object({ id: t.String(), carrier: t.String(), trackingNumber: t.String(), trackingUrl: t.String(), lines: t.Array(FulfillmentLine), createdAt: t.String() })),
+  refunds: t.Array(t.Object({ id: t.String(), amount: Money, reason: t.String(), status: t.String(), createdAt: t.String() })),
+  timeline: t.Array(t.Object({ id: t.String(), type: t.String(), message: t.String(), data: Nullable(t.Record(t.String(), t.Unknown())), createdAt: t.String() })),
+});
+
+export const OrderSummary = t.Object({
+  id: t.String(), number: t.Integer(), status: OrderStatus, email: t.String(), customerId: t.String(), total: Money, refundedTotal: Money, createdAt: t.String(),
+});
+
+export const OrderListQuery = t.Object({
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: t.Optional(t.String({ maxLength: 200 })),
+  status: t.Optional(t.String({ pattern: `^(${ORDER_STATUSES.join("|")})(,(${ORDER_STATUSES.join("|")}))*$`, description: "one status or several, comma-separated" })),
+  email: t.Optional(t.String({ maxLength: 254 })),
+  number: t.Optional(t.Integer({ minimum: 1 })),
+  customerId: t.Optional(t.String({ maxLength: 64 })),
+  createdFrom: t.Optional(t.String({ format: "date-time" })),
+  createdTo: t.Optional(t.String({ format: "date-time" })),
+}, { additionalProperties: false });
+
+export const RefundBody = t.Object(
+  { amount: t.Optional(t.Integer({ minimum: 1, description: "minor units; omitted = everything still refundable" })), reason: t.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+export const CancelBody = t.Object({ reason: t.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
+export const FulfillBody = t.Object(
+  {
+    lines: t.Optional(t.Array(t.Object({ lineId: t.String({ maxLength: 64 }), quantity: t.Integer({ minimum: 1, maximum: 10_000 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 500 })),
+    carrier: t.String({ minLength: 1, maxLength: 80 }),
+    trackingNumber: t.String({ minLength: 1, maxLength: 120 }),
+    trackingUrl: t.String({ pattern: "^https?://", maxLength: 2048 }),
+  },
+  { additionalProperties: false },
+);
+
+export const CustomerView = t.Object({
+  id: t.String(), email: t.String(), firstName: Nullable(t.String()), lastName: Nullable(t.String()), ordersCount: t.Integer(), createdAt: t.String(), updatedAt: t.String(),
+});

@@ -1,0 +1,131 @@
+// Reading orders: rows, the derived status, the admin and buyer views, the admin list with filters.
+import { and, desc, eq, gte, inArray, lt, lte } from "drizzle-orm";
+import { timingSafeEqual } from "node:crypto";
+import type { Ctx } from "../../kernel/context.ts";
+import { NotFound } from "../../kernel/errors.ts";
+import { isId } from "../../kernel/ids.ts";
+import { decodeCursor, toPage } from "../../kernel/pagination.ts";
+import type { StoreTx } from "../../db/tx.ts";
+import type { StoreDb } from "../../db/client.ts";
+import { paymentRow, paymentView, type PaymentRow } from "../payments/index.ts";
+import { fulfillments, orderEvents, orderLines, orders, refunds, type OrderStatus } from "./orders.tables.ts";
+import type { OrderLineRow, OrderRow } from "./place.ts";
+
+type Db = StoreDb | StoreTx;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function getOrderRow(db: Db, id: string): Promise<OrderRow> {
+  const o = isId("ord", id) ? (await db.select().from(orders).where(eq(orders.id, id)))[0] : undefined;
+  if (!o) throw new NotFound("order", id);
+  return o;
+}
+
+/**
+ * The status follows from the facts, so no transition can leave it inconsistent:
+ * cancelled > refunded > partially_refunded > fulfilled > partially_fulfilled > paid > pending.
+ */
+export function deriveStatus(o: Pick<OrderRow, "cancelledAt" | "refundedTotal">, p: Pick<PaymentRow, "capturedAmount">, lines: Pick<OrderLineRow, "quantity" | "fulfilledQuantity">[]): OrderStatus {
+  if (o.cancelledAt !== null) return "cancelled";
+  if (o.refundedTotal > 0) return o.refundedTotal >= p.capturedAmount ? "refunded" : "partially_refunded";
+  const shipped = lines.reduce((s, l) => s + l.fulfilledQuantity, 0);
+  const total = lines.reduce((s, l) => s + l.quantity, 0);
+  if (total > 0 && shipped === total) return "fulfilled";
+  if (shipped > 0) return "partially_fulfilled";
+  return p.capturedAmount > 0 ? "paid" : "pending";
+}
+
+export function fulfillmentStatus(lines: Pick<OrderLineRow, "quantity" | "fulfilledQuantity">[]): "unfulfilled" | "partially_fulfilled" | "fulfilled" {
+  const shipped = lines.reduce((s, l) => s + l.fulfilledQuantity, 0);
+  const total = lines.reduce((s, l) => s + l.quantity, 0);
+  return shipped === 0 ? "unfulfilled" : shipped === total ? "fulfilled" : "partially_fulfilled";
+}
+
+function baseView(o: OrderRow, lines: OrderLineRow[]) {
+  const m = (amount: number) => ({ amount, currency: o.currency });
+  return {
+    id: o.id, number: o.number, status: o.status, email: o.email, currency: o.currency,
+    lines: lines.map((l) => ({
+      id: l.id, variantId: l.variantId, title: l.title, sku: l.sku, quantity: l.quantity, fulfilledQuantity: l.fulfilledQuantity,
+      unitPrice: m(l.unitPrice), total: m(l.total), taxLines: l.taxLines.map((t) => ({ code: t.code, name: t.name, rate: t.rate, amount: m(t.amount) })),
+    })),
+    shippingAddress: o.shippingAddress, billingAddress: o.billingAddress,
+    shippingMethod: { optionId: o.shippingMethod.optionId, name: o.shippingMethod.name, carrier: o.shippingMethod.carrier, price: m(o.shippingMethod.amount) },
+    subtotal: m(o.subtotal), discountTotal: m(o.discountTotal), shippingTotal: m(o.shippingTotal), taxTotal: m(o.taxTotal), total: m(o.total),
+    refundedTotal: m(o.refundedTotal), taxNote: o.taxNote, fulfillmentStatus: fulfillmentStatus(lines),
+    createdAt: iso(o.createdAt), updatedAt: iso(o.updatedAt),
+  };
+}
+
+async function fulfillmentViews(db: Db, orderId: string) {
+  const rows = await db.select().from(fulfillments).where(eq(fulfillments.orderId, orderId)).orderBy(fulfillments.id);
+  return rows.map((f) => ({ id: f.id, carrier: f.carrier, trackingNumber: f.trackingNumber, trackingUrl: f.trackingUrl, lines: f.lines, createdAt: iso(f.createdAt) }));
+}
+
+const linesOf = (db: Db, orderId: string) => db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.position);
+
+export async function adminOrderView(db: Db, o: OrderRow) {
+  const [lines, payment, timeline, refundRows, ful] = await Promise.all([
+    linesOf(db, o.id), paymentRow(db, o.paymentId),
+    db.select().from(orderEvents).where(eq(orderEvents.orderId, o.id)).orderBy(orderEvents.id),
+    db.select().from(refunds).where(eq(refunds.orderId, o.id)).orderBy(refunds.id),
+    fulfillmentViews(db, o.id),
+  ]);
+  const p = paymentView(payment);
+  return {
+    ...baseView(o, lines), customerId: o.customerId, cartId: o.cartId, cancelledAt: o.cancelledAt === null ? null : iso(o.cancelledAt),
+    payment: { id: p.id, provider: p.provider, status: p.status, captureMethod: p.captureMethod, amount: p.amount, capturedAmount: p.capturedAmount, refundedAmount: p.refundedAmount },
+    fulfillments: ful,
+    refunds: refundRows.map((r) => ({ id: r.id, amount: { amount: r.amount, currency: r.currency }, reason: r.reason, status: r.status, createdAt: iso(r.createdAt) })),
+    timeline: timeline.map((e) => ({ id: e.id, type: e.type, message: e.message, data: e.data ?? null, createdAt: iso(e.createdAt) })),
+  };
+}
+
+export async function storeOrderView(db: Db, o: OrderRow, withToken: string | null) {
+  const [lines, ful] = await Promise.all([linesOf(db, o.id), fulfillmentViews(db, o.id)]);
+  return { ...baseView(o, lines), token: withToken, fulfillments: ful.map((f) => ({ carrier: f.carrier, trackingNumber: f.trackingNumber, trackingUrl: f.trackingUrl, createdAt: f.createdAt })) };
+}
+
+/** The buyer's view: the order id and its token; a wrong token answers like an unknown order (no oracle). */
+export async function getOrderForBuyer(ctx: Pick<Ctx, "store">, id: string, token: string) {
+  const o = await getOrderRow(ctx.store.db, id);
+  const a = Buffer.from(o.token);
+  const b = Buffer.from(token);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new NotFound("order", id);
+  return storeOrderView(ctx.store.db, o, null);
+}
+
+export interface OrderListQuery {
+  limit?: number;
+  cursor?: string;
+  status?: OrderStatus[];
+  email?: string;
+  number?: number;
+  customerId?: string;
+  createdFrom?: string;
+  createdTo?: string;
+}
+
+export async function listOrders(ctx: Pick<Ctx, "store">, q: OrderListQuery) {
+  const limit = q.limit ?? 20;
+  const before = decodeCursor(q.cursor);
+  const ms = (s: string | undefined) => (s === undefined ? undefined : Date.parse(s));
+  const from = ms(q.createdFrom);
+  const to = ms(q.createdTo);
+  const rows = await ctx.store.db.select().from(orders).where(and(
+    before ? lt(orders.id, before) : undefined,
+    q.status?.length ? inArray(orders.status, q.status) : undefined,
+    q.email ? eq(orders.email, q.email.toLowerCase()) : undefined,
+    q.number !== undefined ? eq(orders.number, q.number) : undefined,
+    q.customerId ? eq(orders.customerId, q.customerId) : undefined,
+    from !== undefined ? gte(orders.createdAt, from) : undefined,
+    to !== undefined ? lte(orders.createdAt, to) : undefined,
+  )).orderBy(desc(orders.id)).limit(limit + 1);
+  const page = toPage(rows, limit);
+  const m = (o: OrderRow, amount: number) => ({ amount, currency: o.currency });
+  return {
+    data: page.data.map((o) => ({
+      id: o.id, number: o.number, status: o.status, email: o.email, customerId: o.customerId, total: m(o, o.total), refundedTotal: m(o, o.refundedTotal), createdAt: iso(o.createdAt),
+    })),
+    nextCursor: page.nextCursor,
+  };
+}

@@ -1,0 +1,82 @@
+// Creating an order inside the checkout's transaction: number, lines, stock (reserve + commit per line, so the
+// per-store lock makes "check then take" atomic), customer, timeline, audit, outbox. Nothing here calls the network.
+import { eq, sql } from "drizzle-orm";
+import { randomBytes } from "node:crypto";
+import type { Ctx } from "../../kernel/context.ts";
+import { newId } from "../../kernel/ids.ts";
+import type { StoreTx } from "../../db/tx.ts";
+import { addOutbox } from "../../jobs/index.ts";
+import { recordAudit } from "../audit/index.ts";
+import { commitInTx, reserveInTx, type StockPolicy } from "../inventory/index.ts";
+import { customerForOrderInTx } from "../customers/index.ts";
+import type { AddressRow, ShippingMethodRow } from "../cart/cart.tables.ts";
+import { orderCounter, orderEvents, orderLines, orders, type OrderStatus, type TaxLineRow } from "./orders.tables.ts";
+import { orderEmailData } from "./emails.ts";
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+type AuditCtx = Pick<Ctx, "actor" | "requestId" | "clock">;
+
+export interface PlaceOrderInput {
+  cartId: string;
+  paymentId: string;
+  status: Extract<OrderStatus, "pending" | "paid">;
+  email: string;
+  currency: string;
+  shippingAddress: AddressRow;
+  billingAddress: AddressRow;
+  shippingMethod: ShippingMethodRow;
+  lines: Array<{ variantId: string; title: string; sku: string | null; quantity: number; unitPrice: number; total: number; taxTotal: number; taxLines: TaxLineRow[]; policy: StockPolicy }>;
+  totals: { subtotal: number; discountTotal: number; shippingTotal: number; taxTotal: number; total: number };
+  taxNote: string | null;
+}
+
+/** Next order number: a counter row bumped in the caller's transaction, so numbers are dense and never reused. */
+async function nextNumber(tx: StoreTx): Promise<number> {
+  const [row] = await tx
+    .insert(orderCounter).values({ id: 1, last: 1001 })
+    .onConflictDoUpdate({ target: orderCounter.id, set: { last: sql`${orderCounter.last} + 1` } })
+    .returning({ last: orderCounter.last });
+  return row!.last;
+}
+
+export async function addTimeline(tx: StoreTx, now: number, orderId: string, type: string, message: string, data: Record<string, unknown> | null = null): Promise<void> {
+  await tx.insert(orderEvents).values({ id: newId("oev", now), orderId, type, message, data, createdAt: now });
+}
+
+/** Throws InsufficientStock (inventory) when a line's stock is gone: the caller's transaction then rolls back whole. */
+export async function placeOrderInTx(tx: StoreTx, ctx: AuditCtx, input: PlaceOrderInput): Promise<OrderRow> {
+  const now = ctx.clock.now();
+  const id = newId("ord", now);
+  const taken: Array<{ locationId: string }> = [];
+  for (const l of input.lines) {
+    const r = await reserveInTx(tx, ctx, { variantId: l.variantId, quantity: l.quantity, reference: id }, l.policy);
+    await commitInTx(tx, ctx, r.id);
+    taken.push({ locationId: r.locationId });
+  }
+  const customer = await customerForOrderInTx(tx, ctx, { email: input.email, firstName: input.shippingAddress.firstName, lastName: input.shippingAddress.lastName });
+  const number = await nextNumber(tx);
+  const order: OrderRow = {
+    id, number, token: randomBytes(24).toString("base64url"), cartId: input.cartId, customerId: customer.id, paymentId: input.paymentId,
+    status: input.status, email: input.email, currency: input.currency, shippingAddress: input.shippingAddress, billingAddress: input.billingAddress,
+    shippingMethod: input.shippingMethod, ...input.totals, refundedTotal: 0, taxNote: input.taxNote, cancelledAt: null, createdAt: now, updatedAt: now,
+  };
+  await tx.insert(orders).values(order);
+  const lineRows: OrderLineRow[] = input.lines.map((l, i) => ({
+    id: newId("line", now), orderId: id, variantId: l.variantId, title: l.title, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice,
+    total: l.total, taxTotal: l.taxTotal, taxLines: l.taxLines, fulfilledQuantity: 0, locationId: taken[i]!.locationId, position: i,
+  }));
+  if (lineRows.length > 0) await tx.insert(orderLines).values(lineRows);
+  await addTimeline(tx, now, id, "placed", `Order ${number} placed`, { total: input.totals.total, currency: input.currency });
+  if (input.status === "paid") await addTimeline(tx, now, id, "paid", "Payment captured", { amount: input.totals.total });
+  await recordAudit(tx, ctx, { action: "order.placed", targetType: "order", targetId: id, after: { number, email: input.email, total: input.totals.total, currency: input.currency, status: input.status, paymentId: input.paymentId } });
+  await addOutbox(tx, now, { topic: "email.send", key: `receipt:${id}`, payload: { template: "order_confirmation", to: input.email, data: orderEmailData(order, lineRows) } });
+  const event = { orderId: id, number, email: input.email, total: { amount: order.total, currency: order.currency } };
+  await addOutbox(tx, now, { topic: "event", key: `order.placed:${id}`, payload: { type: "order.placed", ...event } });
+  if (input.status === "paid") await addOutbox(tx, now, { topic: "event", key: `order.paid:${id}`, payload: { type: "order.paid", ...event } });
+  return order;
+}
+
+export async function orderLinesOf(tx: StoreTx | Ctx["store"]["db"], orderId: string): Promise<OrderLineRow[]> {
+  return tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.position);
+}

@@ -1,0 +1,74 @@
+import { Elysia, t } from "elysia";
+import type { Platform } from "../../platform.ts";
+import { adminAuth, storeAuth } from "../../http/auth.ts";
+import { ErrorEnvelope, ErrorResponses, pageOf } from "../../http/models.ts";
+import { getCustomer, listCustomers, customerView } from "../customers/index.ts";
+import { capturePayment, cancelOrder, fulfillOrder, refundOrder } from "./actions.ts";
+import { adminOrderView, getOrderForBuyer, getOrderRow, listOrders } from "./orders.ts";
+import {
+  AdminOrderView, CancelBody, CustomerView, FulfillBody, OrderListQuery, OrderSummary, RefundBody, StoreOrderView,
+} from "./orders.models.ts";
+import type { OrderStatus } from "./orders.tables.ts";
+
+const E = ErrorEnvelope;
+const Id = t.Object({ id: t.String({ maxLength: 64 }) });
+const tags = (tag: string, summary: string) => ({ tags: [tag], summary });
+
+export const ordersAdminRoutes = (platform: Platform) => {
+  const deps = { masterKey: platform.config.masterKey, outbox: platform.outbox };
+  return new Elysia({ prefix: "/v1/admin" })
+    .use(adminAuth(platform))
+    .get("/orders", ({ ctx, query }) => listOrders(ctx, { ...query, status: query.status?.split(",") as OrderStatus[] | undefined }), {
+      permission: "orders:read", query: OrderListQuery, response: { 200: pageOf(OrderSummary), ...ErrorResponses },
+      detail: tags("Orders", "Orders, newest first; filters: status (comma-separated), email, number, customerId, createdFrom/createdTo"),
+    })
+    .get("/orders/:id", async ({ ctx, params }) => adminOrderView(ctx.store.db, await getOrderRow(ctx.store.db, params.id)), {
+      permission: "orders:read", params: Id, response: { 200: AdminOrderView, ...ErrorResponses }, detail: tags("Orders", "One order with payment, fulfillments, refunds and timeline"),
+    })
+    .post("/orders/:id/capture", async ({ ctx, params }) => adminOrderView(ctx.store.db, await capturePayment(ctx, params.id, deps)), {
+      // orders:write like refunds: whoever handles orders moves their money; payments:* is the provider settings.
+      permission: "orders:write", params: Id, response: { 200: AdminOrderView, ...ErrorResponses, 402: E, 409: E },
+      detail: tags("Orders", "Capture the authorized payment (stores on manual capture)"),
+    })
+    .post("/orders/:id/refunds", async ({ ctx, params, body, set }) => {
+      const o = await refundOrder(ctx, params.id, body, deps);
+      set.status = 201;
+      return adminOrderView(ctx.store.db, o);
+    }, {
+      permission: "orders:write", params: Id, body: RefundBody, response: { 201: AdminOrderView, ...ErrorResponses, 402: E, 409: E },
+      detail: tags("Orders", "Refund all or part of what was captured (409 refund.exceeds_captured above it)"),
+    })
+    .post("/orders/:id/cancel", async ({ ctx, params, body }) => adminOrderView(ctx.store.db, await cancelOrder(ctx, params.id, body, deps)), {
+      permission: "orders:write", params: Id, body: CancelBody, response: { 200: AdminOrderView, ...ErrorResponses, 402: E, 409: E },
+      detail: tags("Orders", "Cancel an unshipped order: stock goes back, the payment is voided or refunded"),
+    })
+    .post("/orders/:id/fulfillments", async ({ ctx, params, body, set }) => {
+      const r = await fulfillOrder(ctx, params.id, body, deps);
+      set.status = 201;
+      return adminOrderView(ctx.store.db, r.order);
+    }, {
+      permission: "orders:write", params: Id, body: FulfillBody, response: { 201: AdminOrderView, ...ErrorResponses, 409: E },
+      detail: tags("Orders", "Ship lines (all remaining when lines is omitted) with carrier and tracking"),
+    })
+    .get("/customers", ({ ctx, query }) => listCustomers(ctx, query), {
+      permission: "customers:read",
+      query: t.Object({ limit: t.Optional(t.Integer({ minimum: 1, maximum: 100 })), cursor: t.Optional(t.String({ maxLength: 200 })), email: t.Optional(t.String({ maxLength: 254 })) }, { additionalProperties: false }),
+      response: { 200: pageOf(CustomerView), ...ErrorResponses }, detail: tags("Customers", "Customers (guests recognised by e-mail), newest first"),
+    })
+    .get("/customers/:id", async ({ ctx, params }) => {
+      const c = await getCustomer(ctx, params.id);
+      const orders = await listOrders(ctx, { customerId: c.id, limit: 100 });
+      return { ...customerView(c), orders: orders.data };
+    }, {
+      permission: "customers:read", params: Id, response: { 200: t.Object({ ...CustomerView.properties, orders: t.Array(OrderSummary) }), ...ErrorResponses },
+      detail: tags("Customers", "One customer with their latest orders"),
+    });
+};
+
+export const ordersStoreRoutes = (platform: Platform) =>
+  new Elysia({ prefix: "/v1/store" }).use(storeAuth(platform)).get("/orders/:id", ({ ctx, params, query }) => getOrderForBuyer(ctx, params.id, query.token), {
+    params: Id,
+    query: t.Object({ token: t.String({ minLength: 1, maxLength: 100 }) }),
+    response: { 200: StoreOrderView, ...ErrorResponses },
+    detail: { ...tags("Store", "The buyer's view of one order (token from the completion response)"), security: [{ publishableKey: [] }] },
+  });

@@ -1,0 +1,199 @@
+// Inbound Stripe events (POST /v1/hooks/stripe/:storeId). Verified with the SDK's async check on the raw body
+// (the sync one throws under Bun), applied at most once per event id, and answered quickly.
+//
+// Order of work for an event that completes a cart: completeCart runs first, outside any transaction (it calls
+// Stripe and takes its own), and only then is the event id written. A crash in between leaves the id unwritten, so
+// Stripe's retry completes again — completeCart is idempotent, so that second run returns the same order.
+import type Stripe from "stripe";
+import { and, eq } from "drizzle-orm";
+import type { Platform } from "../../../platform.ts";
+import type { Ctx } from "../../../kernel/context.ts";
+import { AppError, Unauthorized } from "../../../kernel/errors.ts";
+import { withTx, type StoreTx } from "../../../db/tx.ts";
+import type { StoreDb } from "../../../db/client.ts";
+import { STORE_ID_RE, type StoreHandle } from "../../../tenancy/pool.ts";
+import { requestMeta } from "../../../http/request.ts";
+import { recordAudit } from "../../audit/index.ts";
+import { payments } from "../payments.tables.ts";
+import { recordPaymentEvent, type PaymentRow } from "../payments.ts";
+import { completeCart, type CompletionDeps } from "./checkout-link.ts";
+import { stripeClient, fromStripeAmount } from "./client.ts";
+import { stripeCredentials } from "./settings.ts";
+import { stripeEvents } from "./stripe.tables.ts";
+
+export const MAX_WEBHOOK_BYTES = 512 * 1024;
+/** Stripe's documented default: a signature older than 5 minutes is a replay. */
+export const SIGNATURE_TOLERANCE_S = 300;
+
+export interface WebhookAck {
+  received: true;
+  duplicate: boolean;
+  outcome: string;
+}
+
+// One answer for every way an event can fail to prove itself: unknown store, Stripe not configured, no secret,
+// bad or old signature. Telling them apart would tell a stranger which store ids exist.
+const rejected = () => new Unauthorized("webhook.invalid_signature", "The Stripe signature could not be verified");
+
+async function openStore(platform: Platform, storeId: string): Promise<StoreHandle> {
+  if (!STORE_ID_RE.test(storeId)) throw rejected();
+  try {
+    return await platform.pool.get(storeId);
+  } catch (e) {
+    if (e instanceof AppError && e.code === "NOT_FOUND") throw rejected();
+    throw e;
+  }
+}
+
+export async function readRawBody(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_WEBHOOK_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "webhook.too_large", "The event is larger than we accept");
+  const raw = await request.text();
+  if (raw.length > MAX_WEBHOOK_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "webhook.too_large", "The event is larger than we accept");
+  return raw;
+}
+
+export async function receiveStripeWebhook(platform: Platform, request: Request, storeId: string, raw: string): Promise<WebhookAck> {
+  const signature = request.headers.get("stripe-signature");
+  if (!signature) throw rejected();
+  const store = await openStore(platform, storeId);
+  const creds = await stripeCredentials(store.db, platform.config.masterKey);
+  if (!creds?.webhookSecret) throw rejected();
+  const stripe = stripeClient(creds.secretKey, platform.config.stripeApiBase);
+  let event: Stripe.Event;
+  try {
+    event = await stripe.webhooks.constructEventAsync(raw, signature, creds.webhookSecret, SIGNATURE_TOLERANCE_S, undefined, platform.clock.now());
+  } catch {
+    throw rejected();
+  }
+  const meta = requestMeta(request);
+  meta.storeId = storeId;
+  const ctx: Ctx = {
+    storeId,
+    store,
+    actor: { type: "system", name: "stripe-webhook" },
+    requestId: meta.requestId,
+    clock: platform.clock,
+    log: platform.log.child({ storeId, requestId: meta.requestId, stripeEvent: event.id }),
+  };
+  return applyEvent(ctx, event, { masterKey: platform.config.masterKey, outbox: platform.outbox });
+}
+
+const already = async (ctx: Ctx, id: string) =>
+  (await ctx.store.db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, id))).length > 0;
+
+interface Subject {
+  intentId: string | null;
+  cartId: string | null;
+  ours: boolean;
+  amount: number | null;
+  currency: string | null;
+}
+
+/**
+ * The PaymentIntent an event is about, and whether it is this store's (a Stripe account may serve several stores):
+ * our intents carry metadata.storeId; objects without metadata (some charges) are ours when we recorded the intent.
+ */
+async function subjectOf(ctx: Ctx, event: Stripe.Event): Promise<Subject> {
+  const obj = event.data.object as { object?: string; id?: string; metadata?: Record<string, string> | null; payment_intent?: unknown; amount?: number; currency?: string };
+  const intentId = obj.object === "payment_intent" ? (obj.id ?? null) : typeof obj.payment_intent === "string" ? obj.payment_intent : null;
+  const md = obj.metadata ?? {};
+  const currency = typeof obj.currency === "string" ? obj.currency.toUpperCase() : null;
+  const ours = md.storeId !== undefined ? md.storeId === ctx.storeId : (await paymentOf(ctx.store.db, intentId)) !== undefined;
+  return {
+    intentId,
+    cartId: typeof md.cartId === "string" ? md.cartId : null,
+    ours,
+    amount: typeof obj.amount === "number" && currency ? fromStripeAmount(obj.amount, currency) : null,
+    currency,
+  };
+}
+
+const COMPLETES = new Set(["payment_intent.succeeded", "payment_intent.amount_capturable_updated"]);
+
+export async function applyEvent(ctx: Ctx, event: Stripe.Event, deps: CompletionDeps): Promise<WebhookAck> {
+  if (await already(ctx, event.id)) return { received: true, duplicate: true, outcome: "duplicate" };
+  const subject = await subjectOf(ctx, event);
+  let outcome = subject.ours ? "recorded" : "ignored";
+  let detail: string | null = subject.ours ? null : "not this store's payment";
+  if (subject.ours && COMPLETES.has(event.type) && subject.cartId) {
+    try {
+      const order = await completeCart(ctx, subject.cartId, deps);
+      outcome = "completed";
+      detail = order.id;
+    } catch (e) {
+      // A business refusal (stock gone, cart changed) will not change on retry: note it and acknowledge.
+      // Anything else propagates as a 500 so that Stripe redelivers the event.
+      if (!(e instanceof AppError) || e.status >= 500) throw e;
+      outcome = "rejected";
+      detail = e.reason;
+    }
+  }
+  const inserted = await withTx(ctx, async (tx) => {
+    const row = await tx
+      .insert(stripeEvents)
+      .values({
+        id: event.id,
+        type: event.type,
+        objectId: subject.intentId,
+        cartId: subject.cartId,
+        amount: subject.amount,
+        currency: subject.currency,
+        outcome,
+        detail,
+        livemode: event.livemode,
+        createdAt: event.created * 1000,
+        receivedAt: ctx.clock.now(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: stripeEvents.id });
+    if (row.length === 0) return false; // a concurrent delivery of the same event won
+    await recordEffect(tx, ctx, event, subject, outcome, detail);
+    return true;
+  });
+  ctx.log.info("stripe event", { type: event.type, outcome, duplicate: !inserted });
+  return { received: true, duplicate: !inserted, outcome: inserted ? outcome : "duplicate" };
+}
+
+async function paymentOf(tx: StoreTx | StoreDb, intentId: string | null): Promise<PaymentRow | undefined> {
+  if (!intentId) return undefined;
+  return (await tx.select().from(payments).where(and(eq(payments.provider, "stripe"), eq(payments.providerRef, intentId))))[0];
+}
+
+/** The state change the event carries, recorded on the payment (event row + audit) or, without one, audited alone. */
+async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject: Subject, outcome: string, detail: string | null) {
+  const payment = subject.ours ? await paymentOf(tx, subject.intentId) : undefined;
+  if (!payment) {
+    await recordAudit(tx, ctx, {
+      action: "payment.stripe_event",
+      targetType: "payment_intent",
+      targetId: subject.intentId,
+      after: { eventId: event.id, type: event.type, outcome, detail },
+    });
+    return;
+  }
+  const e = { type: `stripe.${event.type}`, amount: subject.amount, reference: event.id, detail: detail ?? outcome };
+  await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment), e);
+}
+
+function patchFor(event: Stripe.Event, p: PaymentRow): Partial<PaymentRow> {
+  if (event.type === "payment_intent.payment_failed") {
+    const pi = event.data.object;
+    const failureReason = pi.last_payment_error?.decline_code ?? pi.last_payment_error?.code ?? "payment_failed";
+    // An authorized or captured payment cannot fail any more; a pending one can (the buyer may still retry).
+    return p.status === "requires_action" ? { status: "failed", failureReason } : { failureReason };
+  }
+  if (event.type === "payment_intent.canceled") {
+    // Stripe cancels uncaptured authorizations on its own after about 7 days; a pending payment is over too.
+    const reason = event.data.object.cancellation_reason ?? "canceled";
+    return p.status === "authorized" || p.status === "requires_action" ? { status: "voided", failureReason: reason } : {};
+  }
+  if (event.type === "charge.refunded") {
+    const ch = event.data.object;
+    // Refunds made in the Stripe dashboard arrive only here; ours were recorded when made, so take the larger.
+    const refunded = Math.min(p.capturedAmount, Math.max(p.refundedAmount, fromStripeAmount(ch.amount_refunded, ch.currency.toUpperCase())));
+    if (refunded === p.refundedAmount || p.capturedAmount === 0) return {};
+    return { refundedAmount: refunded, status: refunded >= p.capturedAmount ? "refunded" : "partially_refunded" };
+  }
+  return {};
+}

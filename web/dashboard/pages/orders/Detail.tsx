@@ -1,0 +1,209 @@
+// One order: lines and totals, payment, fulfilments (fulfil with tracking), refunds (full or partial), cancel,
+// and the timeline of everything that happened to it.
+import { For, Show, createResource, createSignal } from "solid-js";
+import { useParams } from "@solidjs/router";
+import { api } from "../../lib/api.ts";
+import type { Order } from "../../lib/types.ts";
+import { fromMinor, money, toMinor, when } from "../../lib/format.ts";
+import { Async, Badge, Confirm, ErrorBox, PageHeader, Section, TextField, notify, useAction } from "../../ui/kit.tsx";
+import { orderTone } from "./List.tsx";
+
+function Fulfil(props: { order: Order; onDone: (o: Order) => void }) {
+  const [carrier, setCarrier] = createSignal("");
+  const [tracking, setTracking] = createSignal("");
+  const [url, setUrl] = createSignal("");
+  const { busy, error, run } = useAction();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    return run(async () => {
+      const o = await api.post<Order>(`/v1/admin/orders/${props.order.id}/fulfillments`, { carrier: carrier().trim(), trackingNumber: tracking().trim(), trackingUrl: url().trim() });
+      notify(`Order #${o.number} fulfilled`);
+      props.onDone(o);
+    });
+  };
+  return (
+    <form onSubmit={submit} aria-label="Fulfil the order" class="grid grid-cols-2 gap-3 items-end">
+      <TextField label="Carrier" required value={carrier()} onInput={(e) => setCarrier(e.currentTarget.value)} placeholder="colissimo" />
+      <TextField label="Tracking number" required class="mono" value={tracking()} onInput={(e) => setTracking(e.currentTarget.value)} />
+      <TextField label="Tracking URL" required type="url" class="col-span-2" value={url()} onInput={(e) => setUrl(e.currentTarget.value)} placeholder="https://tracking.example.com/…" />
+      <div class="col-span-2 flex items-center gap-3">
+        <button type="submit" class="btn-primary" disabled={busy()}>Fulfil remaining items</button>
+        <span class="text-xs text-muted">The buyer gets the tracking link by e-mail.</span>
+      </div>
+      <Show when={error()}><div class="col-span-2"><ErrorBox error={error()} /></div></Show>
+    </form>
+  );
+}
+
+function Refund(props: { order: Order; onDone: (o: Order) => void }) {
+  const cur = props.order.currency;
+  const refundable = () => (props.order.payment ? props.order.payment.capturedAmount.amount - props.order.payment.refundedAmount.amount : 0);
+  const [amount, setAmount] = createSignal(fromMinor(refundable(), cur));
+  const [reason, setReason] = createSignal("");
+  const minor = () => toMinor(amount(), cur);
+  const valid = () => minor() !== null && minor()! > 0 && minor()! <= refundable() && reason().trim() !== "";
+  return (
+    <div class="grid grid-cols-2 gap-3 items-end">
+      <TextField label={`Amount (${cur}) — up to ${money(refundable(), cur)}`} inputmode="decimal" class="mono" value={amount()} onInput={(e) => setAmount(e.currentTarget.value)} />
+      <TextField label="Reason" required value={reason()} onInput={(e) => setReason(e.currentTarget.value)} placeholder="Damaged in transit" />
+      <div class="col-span-2 flex gap-2 items-center">
+        <button type="button" class="btn text-xs" onClick={() => setAmount(fromMinor(refundable(), cur))}>Full amount</button>
+        <Show when={valid()} fallback={<span class="text-xs text-muted">Enter an amount up to {money(refundable(), cur)} and a reason.</span>}>
+          <Confirm label={`Refund ${money(minor(), cur)}`} title={`Refund ${money(minor(), cur)}?`} confirmLabel="Refund"
+            consequence={`${money(minor(), cur)} goes back to ${props.order.email} through ${props.order.payment?.provider ?? "the payment provider"}. A refund cannot be undone.`}
+            onConfirm={async () => {
+              const o = await api.post<Order>(`/v1/admin/orders/${props.order.id}/refunds`, { amount: minor(), reason: reason().trim() });
+              notify(`Refunded ${money(minor(), cur)}`);
+              props.onDone(o);
+            }} />
+        </Show>
+      </div>
+    </div>
+  );
+}
+
+function Cancel(props: { order: Order; onDone: (o: Order) => void }) {
+  const [reason, setReason] = createSignal("");
+  return (
+    <div class="flex gap-3 items-end">
+      <TextField class="flex-1" label="Reason for cancelling" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} placeholder="Requested by the customer" />
+      <Show when={reason().trim()} fallback={<button type="button" class="btn-danger" disabled>Cancel order</button>}>
+        <Confirm label="Cancel order" title={`Cancel order #${props.order.number}?`} confirmLabel="Cancel order"
+          consequence={`The order stops, reserved stock returns to inventory${props.order.payment?.capturedAmount.amount ? " and the captured payment is refunded" : " and the payment authorization is voided"}. This cannot be undone.`}
+          onConfirm={async () => props.onDone(await api.post<Order>(`/v1/admin/orders/${props.order.id}/cancel`, { reason: reason().trim() }))} />
+      </Show>
+    </div>
+  );
+}
+
+function Totals(props: { o: Order }) {
+  const m = (x: { amount: number; currency: string }) => money(x.amount, x.currency);
+  return (
+    <dl class="grid gap-1 m-0 mt-3 ml-auto w-72 text-sm" style={{ "grid-template-columns": "1fr auto" }}>
+      <dt class="text-muted">Subtotal</dt><dd class="m-0 mono text-right">{m(props.o.subtotal)}</dd>
+      <Show when={props.o.discountTotal.amount > 0}><dt class="text-muted">Discount</dt><dd class="m-0 mono text-right">−{m(props.o.discountTotal)}</dd></Show>
+      <dt class="text-muted">Shipping</dt><dd class="m-0 mono text-right">{m(props.o.shippingTotal)}</dd>
+      <dt class="text-muted">Tax</dt><dd class="m-0 mono text-right">{m(props.o.taxTotal)}</dd>
+      <dt class="font-bold">Total</dt><dd class="m-0 mono text-right font-bold">{m(props.o.total)}</dd>
+      <Show when={props.o.refundedTotal.amount > 0}><dt class="text-err">Refunded</dt><dd class="m-0 mono text-right text-err">−{m(props.o.refundedTotal)}</dd></Show>
+    </dl>
+  );
+}
+
+export function OrderDetail() {
+  const params = useParams();
+  const [order, { refetch, mutate }] = createResource(() => params.id, (id) => api.get<Order>(`/v1/admin/orders/${id}`));
+  const title = () => (order() ? `Order #${order()!.number}` : "Order");
+  const capture = useAction();
+  return (
+    <>
+      <PageHeader crumbs={[{ label: "Orders", href: "/orders" }, { label: title() }]} title={title()} />
+      <div class="p-6 max-w-6xl">
+        <Async data={order} retry={refetch}>
+          {(o) => (
+            <div class="grid gap-6" style={{ "grid-template-columns": "2fr 1fr" }}>
+              <div>
+                <div class="flex gap-2 mb-4 items-center">
+                  <Badge tone={orderTone[o.status] ?? "muted"}>{o.status.replace("_", " ")}</Badge>
+                  <Badge tone={o.fulfillmentStatus === "fulfilled" ? "ok" : "warn"}>{o.fulfillmentStatus.replace("_", " ")}</Badge>
+                  <span class="text-muted text-sm">{when(o.createdAt)} · <span class="mono">{o.id}</span></span>
+                </div>
+                <Section title="Items">
+                  <table>
+                    <thead><tr><th class="th">Item</th><th class="th">Qty</th><th class="th">Fulfilled</th><th class="th text-right">Price</th><th class="th text-right">Total</th></tr></thead>
+                    <tbody>
+                      <For each={o.lines}>
+                        {(l) => (
+                          <tr>
+                            <td class="td">{l.title}<div class="mono text-xs text-muted">{l.sku ?? l.variantId}</div></td>
+                            <td class="td mono">{l.quantity}</td>
+                            <td class="td mono">{l.fulfilledQuantity}</td>
+                            <td class="td mono text-right">{money(l.unitPrice.amount, l.unitPrice.currency)}</td>
+                            <td class="td mono text-right">{money(l.total.amount, l.total.currency)}</td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                  <Totals o={o} />
+                </Section>
+                <Section title="Fulfilment">
+                  <Show when={o.fulfillments.length > 0}>
+                    <ul class="list-none p-0 m-0 mb-4">
+                      <For each={o.fulfillments}>
+                        {(f) => (
+                          <li class="border border-line p-3 mb-2 text-sm">
+                            <span class="font-bold">{f.carrier}</span> · <a href={f.trackingUrl} class="link-lime mono" rel="noreferrer noopener" target="_blank">{f.trackingNumber}</a>
+                            <span class="text-muted"> · {f.lines.reduce((n, l) => n + l.quantity, 0)} item(s) · {when(f.createdAt)}</span>
+                          </li>
+                        )}
+                      </For>
+                    </ul>
+                  </Show>
+                  <Show when={o.fulfillmentStatus !== "fulfilled" && o.status !== "cancelled" && o.status !== "pending"} fallback={<p class="m-0 text-sm text-muted">{o.status === "pending" ? "Waiting for payment before fulfilment." : o.status === "cancelled" ? "Cancelled orders are not fulfilled." : "Everything has shipped."}</p>}>
+                    <Fulfil order={o} onDone={(n) => mutate(n)} />
+                  </Show>
+                </Section>
+                <Show when={o.payment && o.payment.capturedAmount.amount > o.payment.refundedAmount.amount}>
+                  <Section title="Refund"><Refund order={o} onDone={(n) => mutate(n)} /></Section>
+                </Show>
+                <Show when={o.status !== "cancelled" && o.fulfillmentStatus === "unfulfilled"}>
+                  <Section title="Cancel"><Cancel order={o} onDone={(n) => mutate(n)} /></Section>
+                </Show>
+              </div>
+              <div>
+                <Section title="Customer">
+                  <p class="m-0 break-all">{o.email}</p>
+                  <Show when={o.shippingAddress}>
+                    {(a) => (
+                      <address class="not-italic text-sm text-muted mt-2">
+                        {a().firstName} {a().lastName}<br />{a().line1}<br />{a().postalCode} {a().city}<br />{a().countryCode}
+                      </address>
+                    )}
+                  </Show>
+                  <Show when={o.shippingMethod}><p class="m-0 mt-2 text-sm">Shipping: {o.shippingMethod!.name}</p></Show>
+                </Section>
+                <Section title="Payment">
+                  <Show when={o.payment} fallback={<p class="m-0 text-sm text-muted">No payment.</p>}>
+                    {(p) => (
+                      <>
+                        <dl class="grid gap-1 m-0 text-sm" style={{ "grid-template-columns": "1fr auto" }}>
+                          <dt class="text-muted">Provider</dt><dd class="m-0 mono">{p().provider}</dd>
+                          <dt class="text-muted">Status</dt><dd class="m-0"><Badge tone={p().status === "captured" || p().status === "succeeded" ? "ok" : "warn"}>{p().status}</Badge></dd>
+                          <dt class="text-muted">Captured</dt><dd class="m-0 mono">{money(p().capturedAmount.amount, p().capturedAmount.currency)}</dd>
+                          <dt class="text-muted">Refunded</dt><dd class="m-0 mono">{money(p().refundedAmount.amount, p().refundedAmount.currency)}</dd>
+                        </dl>
+                        <Show when={p().capturedAmount.amount === 0 && o.status === "pending" && p().captureMethod === "manual"}>
+                          <button type="button" class="btn-primary mt-3" disabled={capture.busy()} onClick={() => capture.run(async () => mutate(await api.postEmpty<Order>(`/v1/admin/orders/${o.id}/capture`)))}>Capture payment</button>
+                          <Show when={capture.error()}><ErrorBox error={capture.error()} /></Show>
+                        </Show>
+                      </>
+                    )}
+                  </Show>
+                  <Show when={o.refunds.length > 0}>
+                    <ul class="list-none p-0 m-0 mt-3 text-sm">
+                      <For each={o.refunds}>{(r) => <li class="border-t border-line py-1"><span class="mono text-err">−{money(r.amount.amount, r.amount.currency)}</span> {r.reason} <span class="text-muted">({r.status})</span></li>}</For>
+                    </ul>
+                  </Show>
+                </Section>
+                <Section title="Timeline">
+                  <ol class="list-none p-0 m-0 text-sm border-l border-line">
+                    <For each={[...o.timeline].reverse()}>
+                      {(t) => (
+                        <li class="pl-3 pb-3 relative">
+                          <span class="absolute -left-1 top-1.5 w-2 h-2 bg-lime" aria-hidden="true" />
+                          <p class="m-0">{t.message}</p>
+                          <p class="m-0 text-xs text-muted">{when(t.createdAt)} · <span class="mono">{t.type}</span></p>
+                        </li>
+                      )}
+                    </For>
+                  </ol>
+                </Section>
+              </div>
+            </div>
+          )}
+        </Async>
+      </div>
+    </>
+  );
+}
