@@ -22,6 +22,7 @@ import { deriveFileKey, openClient } from "../src/db/client.ts";
 import { latestVersion } from "../src/db/migrate.ts";
 import { newId } from "../src/kernel/ids.ts";
 import { runFlagsBench, GOAL as FLAGS_GOAL } from "./flags.ts";
+import { runCheckoutBench, type CheckoutBenchResult } from "./checkout.ts";
 import { fmt, freePort, killAll, mean, parseWrk, percentile, round, run, stopProcess, table, track, waitForHttp, type WrkResult } from "./lib.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -68,6 +69,8 @@ const params = {
   threads: envInt("BENCH_THREADS", cpuCount >= 4 ? 2 : 1, 1, 64),
   provisionN: envInt("BENCH_PROVISION", quick ? 20 : 50, 1, 10_000),
   migrateStores: envInt("BENCH_STORES", quick ? 200 : 1_000, 1, 100_000),
+  checkoutSequential: envInt("BENCH_CHECKOUTS", quick ? 20 : 50, 1, 10_000),
+  checkoutConcurrent: envInt("BENCH_CHECKOUTS_CONCURRENT", 100, 1, 10_000),
 };
 if (params.connections < params.threads) params.connections = params.threads;
 
@@ -246,6 +249,8 @@ async function useBenchPlan(dataDir: string, storeId: string): Promise<void> {
   }
 }
 
+let checkout: CheckoutBenchResult | null = null;
+
 async function httpBench(): Promise<HttpRow[]> {
   const dataDir = join(tmpRoot, "http");
   mkdirSync(dataDir);
@@ -318,6 +323,8 @@ async function httpBench(): Promise<HttpRow[]> {
   const warn = await startTrafi(dataDir, "warn", warnLog);
   try {
     for (const t of targets(warn.base)) rows.push(await measure(t, "trafi (warn)"));
+    log(`checkout: ${params.checkoutSequential} sequential 8-call checkouts, then ${params.checkoutConcurrent} at once`);
+    checkout = await runCheckoutBench(warn.base, pk, { sk, sequential: params.checkoutSequential, concurrent: params.checkoutConcurrent });
   } finally {
     await stopProcess(warn.proc);
   }
@@ -538,6 +545,22 @@ async function main(): Promise<number> {
   ];
   process.stdout.write(`\nHTTP (one store, its keys made with \`trafi stores create\` / \`keys create\`)\n\n${httpTable(http)}\n${httpNotes.join("\n")}\n`);
 
+  if (checkout) {
+    const c = checkout;
+    process.stdout.write(
+      `\nCheckout (the 8-call storefront flow of bench/checkout.ts, sandbox card; goals: sequential p95 ≤ 30 ms, ${c.concurrent.checkouts} concurrent p95 ≤ 250 ms, 0 errors)\n\n` +
+        table(
+          ["run", "checkouts", "p50 ms", "p95 ms", "checkouts/s", "errors", "oversells"],
+          [
+            ["sequential", String(c.sequential.checkouts), fmt(c.sequential.p50Ms, 1), fmt(c.sequential.p95Ms, 1), fmt(c.sequential.checkoutsPerS, 1), String(c.sequential.errors), ""],
+            ["concurrent", String(c.concurrent.checkouts), fmt(c.concurrent.p50Ms, 1), fmt(c.concurrent.p95Ms, 1), fmt(c.concurrent.checkoutsPerS, 1), String(c.concurrent.errors), String(c.oversells ?? "n/a")],
+          ],
+          ["l", "r", "r", "r", "r", "r", "r"],
+        ) +
+        (Object.keys(c.errorReasons).length > 0 ? `errors by reason: ${JSON.stringify(c.errorReasons)}\n` : ""),
+    );
+  }
+
   const db = await dbBench();
   const dbNotes = [
     `In-process, fresh temp data dirs. The store schema has ${latestVersion("store")} migration(s). The migrate rows run over the same ${params.migrateStores} stores:`,
@@ -595,6 +618,7 @@ async function main(): Promise<number> {
         wrk: r.wrk,
       })),
     },
+    checkout,
     flags: { goalPerSecond: FLAGS_GOAL, rows: flags.map((r) => ({ ...r, value: round(r.value, 0) })) },
     db: {
       notes: dbNotes.join(" "),
