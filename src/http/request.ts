@@ -22,3 +22,11 @@ export function requestMeta(request: Request): RequestMeta {
   }
   return m;
 }
+
+/** The path of an absolute request URL, without building a URL object on the hot path. */
+export function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const q = url.indexOf("?", start);
+  return q < 0 ? url.slice(start) : url.slice(start, q);
+}

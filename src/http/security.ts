@@ -7,6 +7,7 @@
 // store is not known yet. It is answered permissively; the real request is then checked against the store's
 // allowed origins (auth.ts) and refused with 403 when its origin is not allowed.
 import { Elysia } from "elysia";
+import { pathOf } from "./request.ts";
 
 // img-src allows https: because product media may be hot-linked by URL (POST …/media { url }); nothing else loads
 // from elsewhere: no inline script, fonts and styles are served by Trafi.
@@ -17,12 +18,6 @@ export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 export const FRAME_CSP = "frame-ancestors 'none'";
 
 const ALLOWED_HEADERS = "content-type, x-publishable-key, authorization, idempotency-key, x-request-id";
-
-function pathOf(url: string): string {
-  const i = url.indexOf("/", url.indexOf("//") + 2);
-  const q = url.indexOf("?", i);
-  return i < 0 ? "/" : url.slice(i, q < 0 ? undefined : q);
-}
 
 export const securityHeaders = () =>
   new Elysia({ name: "trafi-security" }).onRequest(({ request, set }) => {

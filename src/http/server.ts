@@ -2,7 +2,7 @@
 import type { Server } from "bun";
 import type { Platform } from "../platform.ts";
 import { createApp } from "./app.ts";
-import { requestMeta } from "./request.ts";
+import { pathOf, requestMeta } from "./request.ts";
 
 export interface RunningServer {
   readonly server: Server<undefined>;
@@ -15,6 +15,7 @@ export function startServer(platform: Platform, opts: { port: number; host: stri
   const app = createApp(platform);
   const log = platform.log;
   const handle = app.handle.bind(app);
+  const accessLog = log.enabled("info");
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -32,10 +33,10 @@ export function startServer(platform: Platform, opts: { port: number; host: stri
         return res;
       } finally {
         inFlight--;
-        const url = new URL(request.url);
-        log.info("request", {
+        // The access log is one line per request at info level; at warn and above nothing is built at all.
+        if (accessLog) log.info("request", {
           method: request.method,
-          path: url.pathname,
+          path: pathOf(request.url),
           status: meta.status ?? status,
           durationMs: Math.round((performance.now() - meta.start) * 100) / 100,
           storeId: meta.storeId ?? null,
@@ -74,3 +75,4 @@ export function startServer(platform: Platform, opts: { port: number; host: stri
     },
   };
 }
+

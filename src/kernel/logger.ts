@@ -8,6 +8,8 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+  /** False when `level` would be dropped: lets hot paths skip building fields nobody will read. */
+  enabled(level: LogLevel): boolean;
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -32,6 +34,7 @@ export function createLogger(opts: { level?: LogLevel; sink?: LogSink; base?: Lo
     warn: (m, f) => emit("warn", m, f),
     error: (m, f) => emit("error", m, f),
     child: (fields) => createLogger({ level: opts.level, sink, base: { ...base, ...fields } }),
+    enabled: (level) => ORDER[level] >= min,
   };
 }
 
