@@ -1,6 +1,7 @@
-// Orders come from the checkout issue (issue 4). Until then this fixture commits what checkout will commit in the
-// same transaction as the order: an audit entry for the business change, an `email.send` outbox row for the order
-// confirmation and an `event` outbox row `order.placed` (the webhook fan-out).
+// A light stand-in for a placed order, for job, webhook and e-mail tests that are about delivery rather than
+// checkout: it commits, in one transaction, the rows checkout commits with an order (an audit entry, the
+// `email.send` order confirmation and the `order.placed` event). The crash test uses a real checkout instead
+// (real-checkout.ts).
 import type { Platform } from "../../platform.ts";
 import { withTx } from "../../db/tx.ts";
 import { newId } from "../../kernel/ids.ts";
