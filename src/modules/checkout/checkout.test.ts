@@ -69,6 +69,9 @@ describe("guest checkout over HTTP (sandbox)", () => {
     const r1 = await f.admin(`/orders/${order.id}/refunds`, { json: { amount: 1_000, reason: "damaged sleeve" } });
     expect(r1.status).toBe(201);
     expect(r1.body).toMatchObject({ status: "partially_refunded", refundedTotal: { amount: 1_000 } });
+    // The timeline speaks money to people, not minor units.
+    const afterRefund = await f.admin(`/orders/${order.id}`);
+    expect(afterRefund.body.timeline.map((e: any) => e.message)).toContain("Refunded €10.00");
     const tooMuch = await f.admin(`/orders/${order.id}/refunds`, { json: { amount: 3_491, reason: "x" } });
     expect(tooMuch.status).toBe(409);
     expect(tooMuch.body.error.reason).toBe("refund.exceeds_captured");

@@ -6,6 +6,7 @@ import type { Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
 import { KeyedLock } from "../../kernel/lock.ts";
 import { newId } from "../../kernel/ids.ts";
+import { formatMoney } from "../../kernel/money.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
 import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
@@ -83,7 +84,7 @@ async function recordRefundInTx(tx: StoreTx, ctx: Ctx, o: OrderRow, p: PaymentRo
   await tx.insert(refunds).values({ id: r.id, orderId: o.id, paymentId: p.id, amount: r.amount, currency: o.currency, reason: r.reason, providerRef: r.ref, status: r.status, createdAt: now });
   const p2 = await recordPaymentEvent(tx, ctx, p, { refundedAmount: refunded, status: refunded >= p.capturedAmount ? "refunded" : "partially_refunded" }, { type: "refunded", amount: r.amount, reference: r.ref, detail: r.reason });
   const next = await restatus(tx, o, p2, { refundedTotal: o.refundedTotal + r.amount, ...patch }, now);
-  await addTimeline(tx, now, o.id, "refunded", `Refunded ${r.amount} ${o.currency}`, { refundId: r.id, amount: r.amount, reason: r.reason });
+  await addTimeline(tx, now, o.id, "refunded", `Refunded ${formatMoney({ amount: r.amount, currency: o.currency })}`, { refundId: r.id, amount: r.amount, reason: r.reason });
   await recordAudit(tx, ctx, { action: "order.refunded", targetType: "order", targetId: o.id, before: { status: o.status, refundedTotal: o.refundedTotal }, after: { status: next.status, refundedTotal: next.refundedTotal, refundId: r.id, reason: r.reason } });
   await addOutbox(tx, now, { topic: "email.send", key: `refund:${r.id}`, payload: { template: "refund", to: o.email, data: refundEmailData(o, r.amount, r.reason) } });
   await addOutbox(tx, now, { topic: "event", key: `order.refunded:${r.id}`, payload: { type: "order.refunded", ...eventOf(next), refundId: r.id, amount: { amount: r.amount, currency: o.currency }, refundedTotal: { amount: next.refundedTotal, currency: o.currency } } });
