@@ -557,6 +557,7 @@ async function main(): Promise<number> {
           ],
           ["l", "r", "r", "r", "r", "r", "r"],
         ) +
+        "\n" +
         (Object.keys(c.errorReasons).length > 0 ? `errors by reason: ${JSON.stringify(c.errorReasons)}\n` : ""),
     );
   }
