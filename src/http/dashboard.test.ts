@@ -75,3 +75,10 @@ test("the demo store comes with an Owner login with a generated password that op
   const settings = await t.request("/v1/admin/settings", { headers: { cookie } });
   expect(settings.status).toBe(200);
 });
+
+test("`bun start` (the README's first command) builds the dashboard before serving, so /admin is never a 503 on a fresh clone", async () => {
+  const pkg = (await Bun.file(new URL("../../package.json", import.meta.url)).json()) as { scripts: Record<string, string> };
+  const start = pkg.scripts.start!;
+  expect(start.indexOf("src/tools/build-web.ts")).toBeGreaterThanOrEqual(0);
+  expect(start.indexOf("src/tools/build-web.ts")).toBeLessThan(start.indexOf("src/main.ts serve"));
+});
