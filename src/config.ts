@@ -20,6 +20,12 @@ export interface Config {
   readonly demo: boolean;
   /** Lets webhook endpoints point at private/loopback addresses (self-hosted development and tests only). */
   readonly webhooksAllowPrivate: boolean;
+  /**
+   * Behind a reverse proxy (the usual container setup) every connection comes from the proxy: with this on, the
+   * client address is the last entry of X-Forwarded-For (the one our proxy appended), for per-IP rate limits and
+   * login backoff. Off by default: without a proxy, the header is the caller's to forge.
+   */
+  readonly trustProxy: boolean;
   /** Tests only: where the Stripe SDK sends API calls (a loopback fake); null = Stripe's real API. */
   readonly stripeApiBase: string | null;
 }
@@ -143,6 +149,7 @@ export function loadConfig(env: Env = process.env, opts: { cwd?: string; generat
     publicUrl,
     demo: bool(env, "TRAFI_DEMO", true),
     webhooksAllowPrivate: bool(env, "TRAFI_WEBHOOKS_ALLOW_PRIVATE", false),
+    trustProxy: bool(env, "TRAFI_TRUST_PROXY", false),
     stripeApiBase: stripeApiBase(env),
   });
 }

@@ -56,7 +56,7 @@ export function storeAuth(platform: Platform) {
     const limits = await svc.limits.get(key.storeId);
     enforce(svc.buckets, set.headers as HeaderBag, [
       { key: `s:${key.storeId}`, perMinute: limits.store, name: "storeRequestsPerMinute", planId: limits.planId },
-      { key: `s:${key.storeId}:ip:${clientIp(request, server as Server)}`, perMinute: limits.client, name: "storeClientRequestsPerMinute", planId: limits.planId },
+      { key: `s:${key.storeId}:ip:${clientIp(request, server as Server, platform.config.trustProxy)}`, perMinute: limits.client, name: "storeClientRequestsPerMinute", planId: limits.planId },
     ]);
     const ctx = await storeCtx(platform, request, key.storeId, { type: "key", keyId: key.id, keyType: key.type, scopes: key.scopes });
     await applyCors(platform, ctx, request, set.headers as HeaderBag);

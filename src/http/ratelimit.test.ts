@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { adminHeaders, createTestPlatform, storeHeaders } from "../testing/harness.ts";
 import { ManualClock } from "../kernel/clock.ts";
 import { plans, stores } from "../tenancy/control.tables.ts";
-import { TokenBuckets } from "./ratelimit.ts";
+import { TokenBuckets, clientIp } from "./ratelimit.ts";
 
 const clock = new ManualClock();
 const t = await createTestPlatform({ clock });
@@ -93,5 +93,31 @@ describe("token buckets", () => {
     expect(b.size).toBe(3);
     expect(b.take("a", 1).ok).toBe(false);
     expect(b.take("b", 1).ok).toBe(true); // came back full
+  });
+});
+
+describe("client address behind a proxy (TRAFI_TRUST_PROXY)", () => {
+  const req = (xff?: string) => new Request("http://localhost/", { headers: xff ? { "x-forwarded-for": xff } : {} });
+  const socket = { requestIP: () => ({ address: "10.0.0.2" }) };
+
+  test("off: the socket's peer, whatever X-Forwarded-For claims", () => {
+    expect(clientIp(req("203.0.113.7"), socket)).toBe("10.0.0.2");
+  });
+
+  test("on: the entry our proxy appended (the last one), never a forged earlier one; junk falls back to the socket", () => {
+    expect(clientIp(req("1.1.1.1, 203.0.113.7"), socket, true)).toBe("203.0.113.7");
+    expect(clientIp(req("2001:db8::1"), socket, true)).toBe("2001:db8::1");
+    expect(clientIp(req("<script>"), socket, true)).toBe("10.0.0.2");
+    expect(clientIp(req(), socket, true)).toBe("10.0.0.2");
+  });
+
+  test("on: two clients behind one proxy get separate auth buckets", async () => {
+    await using p = await createTestPlatform({ clock, env: { TRAFI_TRUST_PROXY: "true" } });
+    clock.advance(60_000);
+    let a: Response | undefined;
+    for (let i = 0; i < 31; i++) a = await p.request("/v1/auth/me", { headers: { "x-forwarded-for": "198.51.100.1" } });
+    expect(a!.status).toBe(429);
+    const b = await p.request("/v1/auth/me", { headers: { "x-forwarded-for": "198.51.100.2" } });
+    expect(b.status).not.toBe(429);
   });
 });

@@ -161,7 +161,19 @@ export class RateLimited extends AppError {
   }
 }
 
-/** The client's address as the socket sees it (no proxy headers are trusted), or "local" for in-process calls. */
-export function clientIp(request: Request, server: { requestIP(r: Request): { address: string } | null } | null | undefined): string {
+/**
+ * The client's address: the socket's peer, or — when `trustProxy` (TRAFI_TRUST_PROXY) — the last X-Forwarded-For
+ * entry, which our own proxy appended (entries before it are the caller's to forge). "local" for in-process calls.
+ */
+export function clientIp(
+  request: Request,
+  server: { requestIP(r: Request): { address: string } | null } | null | undefined,
+  trustProxy = false,
+): string {
+  if (trustProxy) {
+    const forwarded = request.headers.get("x-forwarded-for");
+    const last = forwarded?.split(",").at(-1)?.trim();
+    if (last && /^[0-9A-Fa-f.:]{2,45}$/.test(last)) return last;
+  }
   return server?.requestIP(request)?.address ?? "local";
 }

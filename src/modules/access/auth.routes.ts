@@ -20,7 +20,7 @@ const SAFE = new Set(["GET", "HEAD"]);
 export const authRoutes = (platform: Platform) =>
   new Elysia({ prefix: "/v1/auth" })
     .derive(({ request, set, server }) => {
-      const ip = clientIp(request, server as Server);
+      const ip = clientIp(request, server as Server, platform.config.trustProxy);
       enforce(access(platform).buckets, set.headers as HeaderBag, [{ key: `auth:ip:${ip}`, perMinute: AUTH_REQUESTS_PER_MINUTE, name: "authRequestsPerMinute" }]);
       return { ip, sessionToken: readCookie(request.headers.get("cookie"), SESSION_COOKIE) };
     })
