@@ -1,6 +1,7 @@
 // Catalog through the browser: create a product with two variants, prices, cost and opening stock; the store API
 // lists it and the inventory API holds the stock; edit stock and upload an image with alt text.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import * as h from "./harness.ts";
 import type { E2EServer } from "./harness.ts";
 
 // A 1×1 PNG: the media API accepts images by their magic bytes.
@@ -9,15 +10,8 @@ const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 interface StoreProduct { id: string; title: string; variants: { id: string; title: string; sku: string | null; prices: { amount: number; currency: string }[] }[] }
 
 describe("catalog in the dashboard", () => {
-  let s: E2EServer;
-  let h: typeof import("./harness.ts");
-  beforeAll(async () => {
-    h = await import("./harness.ts");
-    s = await h.startE2E();
-  }, 120_000);
-  afterAll(async () => {
-    await s?.[Symbol.asyncDispose]();
-  }, 30_000);
+  let s!: E2EServer;
+  h.useE2EServer((server) => (s = server));
 
   test("create a product with two variants and stock; the store API lists it; edit stock; upload media", async () => {
     const { context, page } = await s.newPage();

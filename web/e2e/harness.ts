@@ -1,6 +1,7 @@
 // Browser-test harness: a real Trafi server (in-process, temp data dir, demo store with its generated Owner
 // login), the dashboard built into a temp directory, and Debian's Chromium driven by playwright-core.
 // Run by `bun run test:e2e`. The files are named *.e2e.ts so plain `bun test` does not collect them (they need Chromium).
+import { afterAll, beforeAll } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,3 +127,18 @@ export async function placeOrder(s: Pick<E2EServer, "admin" | "store">, email: s
   return order.body;
 }
 
+
+/**
+ * One real server for the calling describe block: started before its tests (with the demo store and a built
+ * dashboard), stopped after them. `use` receives it once it is up.
+ */
+export function useE2EServer(use: (s: E2EServer) => void): void {
+  let server: E2EServer | undefined;
+  beforeAll(async () => {
+    server = await startE2E();
+    use(server);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.[Symbol.asyncDispose]();
+  }, 30_000);
+}

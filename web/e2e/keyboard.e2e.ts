@@ -1,7 +1,8 @@
 // Creating a product with the keyboard only: Tab to each control (the focused element must show the lime focus
 // ring), type, Enter. No mouse event is sent after the login.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
+import * as h from "./harness.ts";
 import type { E2EServer } from "./harness.ts";
 
 const LIME = "rgb(204, 255, 0)";
@@ -22,17 +23,10 @@ async function tabTo(page: Page, name: string, max = 60): Promise<string> {
 }
 
 describe("keyboard only", () => {
-  let s: E2EServer;
-  beforeAll(async () => {
-    const h = await import("./harness.ts");
-    s = await h.startE2E();
-  }, 120_000);
-  afterAll(async () => {
-    await s?.[Symbol.asyncDispose]();
-  }, 30_000);
+  let s!: E2EServer;
+  h.useE2EServer((server) => (s = server));
 
   test("create a product with two variants using only the keyboard", async () => {
-    const h = await import("./harness.ts");
     const { context, page } = await s.newPage();
     await s.login(page);
     await page.goto(`${s.url}/admin/products`);

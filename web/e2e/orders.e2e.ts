@@ -1,18 +1,12 @@
 // Orders through the browser: an order placed through the store API with the sandbox card is found in the
 // dashboard, fulfilled with a tracking number and partly refunded; the admin API reflects each step.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import * as h from "./harness.ts";
 import type { E2EServer, Order } from "./harness.ts";
 
 describe("orders in the dashboard", () => {
-  let s: E2EServer;
-  let h: typeof import("./harness.ts");
-  beforeAll(async () => {
-    h = await import("./harness.ts");
-    s = await h.startE2E();
-  }, 120_000);
-  afterAll(async () => {
-    await s?.[Symbol.asyncDispose]();
-  }, 30_000);
+  let s!: E2EServer;
+  h.useE2EServer((server) => (s = server));
 
   test("find a store-API order, fulfil it with tracking, refund part of it", async () => {
     const placed = await h.placeOrder(s, "ada@example.com");

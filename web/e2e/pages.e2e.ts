@@ -1,6 +1,7 @@
 // Every page route of the dashboard: it renders inside the shell with its breadcrumb, and axe finds no critical
 // or serious violation. Screenshots land in web/e2e/screenshots/.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import * as h from "./harness.ts";
 import type { E2EServer } from "./harness.ts";
 
 
@@ -26,15 +27,8 @@ const ROUTES: { path: string; heading: string; name: string }[] = [
 ];
 
 describe("dashboard pages", () => {
-  let s: E2EServer;
-  let h: typeof import("./harness.ts");
-  beforeAll(async () => {
-    h = await import("./harness.ts");
-    s = await h.startE2E();
-  }, 120_000);
-  afterAll(async () => {
-    await s?.[Symbol.asyncDispose]();
-  }, 30_000);
+  let s!: E2EServer;
+  h.useE2EServer((server) => (s = server));
 
   test("login and password-reset pages pass axe", async () => {
     const { context, page } = await s.newPage();

@@ -1,7 +1,7 @@
 // Audit log: every change, who made it and the request id; filter by action and target.
-import { For, Show, createResource, createSignal } from "solid-js";
+import { For, Show } from "solid-js";
 import { useSearchParams } from "@solidjs/router";
-import { api, type Page } from "../../lib/api.ts";
+import { createPagedList } from "../../lib/paged.ts";
 import type { AuditEntry } from "../../lib/types.ts";
 import { when } from "../../lib/format.ts";
 import { Async, Badge, Empty, PageHeader } from "../../ui/kit.tsx";
@@ -9,20 +9,8 @@ import { Async, Badge, Empty, PageHeader } from "../../ui/kit.tsx";
 export function Audit() {
   const [params, setParams] = useSearchParams();
   const str = (v: unknown) => (typeof v === "string" ? v : "");
-  const [extra, setExtra] = createSignal<AuditEntry[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
   const filters = () => ({ action: str(params.action), targetType: str(params.targetType) });
-  const [page, { refetch }] = createResource(filters, async (f) => {
-    setExtra([]);
-    const r = await api.get<Page<AuditEntry>>("/v1/admin/audit-log", { limit: 50, ...f });
-    setCursor(r.nextCursor);
-    return r;
-  });
-  const more = async () => {
-    const r = await api.get<Page<AuditEntry>>("/v1/admin/audit-log", { limit: 50, ...filters(), cursor: cursor() });
-    setExtra([...extra(), ...r.data]);
-    setCursor(r.nextCursor);
-  };
+  const { page, refetch, cursor, more, rows } = createPagedList<AuditEntry, ReturnType<typeof filters>>("/v1/admin/audit-log", filters);
   return (
     <>
       <PageHeader crumbs={[{ label: "Ops", href: "/ops/jobs" }, { label: "Audit log" }]} title="Audit log">
@@ -39,7 +27,7 @@ export function Audit() {
               <table>
                 <thead><tr><th class="th">#</th><th class="th">When</th><th class="th">Action</th><th class="th">Target</th><th class="th">Actor</th><th class="th">Request</th></tr></thead>
                 <tbody>
-                  <For each={[...p.data, ...extra()]}>
+                  <For each={rows()}>
                     {(e) => (
                       <tr>
                         <td class="td mono text-xs text-muted">{e.seq}</td>

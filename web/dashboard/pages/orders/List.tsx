@@ -1,7 +1,7 @@
 // Orders: newest first, filtered by status or buyer e-mail, paged with "Load more".
-import { For, Show, createResource, createSignal } from "solid-js";
+import { For, Show } from "solid-js";
 import { A, useSearchParams } from "@solidjs/router";
-import { api, type Page } from "../../lib/api.ts";
+import { createPagedList } from "../../lib/paged.ts";
 import type { OrderSummary } from "../../lib/types.ts";
 import { money, when } from "../../lib/format.ts";
 import { Async, Badge, Empty, PageHeader, type Tone } from "../../ui/kit.tsx";
@@ -14,21 +14,9 @@ export const orderTone: Record<string, Tone> = {
 export function OrderList() {
   const [params, setParams] = useSearchParams();
   const str = (v: unknown) => (typeof v === "string" ? v : "");
-  const [extra, setExtra] = createSignal<OrderSummary[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
   const filters = () => ({ status: str(params.status), email: str(params.email) });
-  const [page, { refetch }] = createResource(filters, async (f) => {
-    setExtra([]);
-    const r = await api.get<Page<OrderSummary>>("/v1/admin/orders", { limit: 50, ...f });
-    setCursor(r.nextCursor);
-    return r;
-  });
-  const more = async () => {
-    const r = await api.get<Page<OrderSummary>>("/v1/admin/orders", { limit: 50, ...filters(), cursor: cursor() });
-    setExtra([...extra(), ...r.data]);
-    setCursor(r.nextCursor);
-  };
-  const { sorted, Th } = createSort(() => [...(page()?.data ?? []), ...extra()], {
+  const { page, refetch, cursor, more, rows } = createPagedList<OrderSummary, ReturnType<typeof filters>>("/v1/admin/orders", filters);
+  const { sorted, Th } = createSort(rows, {
     number: (o) => o.number, date: (o) => o.createdAt, buyer: (o) => o.email, status: (o) => o.status, total: (o) => o.total.amount,
   });
   return (

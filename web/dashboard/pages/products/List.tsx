@@ -1,7 +1,7 @@
 // Products: search, status filter, paged table ("Load more" follows the cursor).
-import { For, Show, createResource, createSignal } from "solid-js";
+import { For, Show, createSignal } from "solid-js";
 import { A, useSearchParams } from "@solidjs/router";
-import { api, type Page } from "../../lib/api.ts";
+import { createPagedList } from "../../lib/paged.ts";
 import type { Product } from "../../lib/types.ts";
 import { money, when } from "../../lib/format.ts";
 import { Async, Badge, Empty, PageHeader, type Tone } from "../../ui/kit.tsx";
@@ -24,22 +24,8 @@ export function ProductList() {
   const [params, setParams] = useSearchParams();
   const [q, setQ] = createSignal(typeof params.q === "string" ? params.q : "");
   const status = () => (typeof params.status === "string" ? params.status : "");
-  const [extra, setExtra] = createSignal<Product[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  const [page, { refetch }] = createResource(
-    () => ({ q: typeof params.q === "string" ? params.q : "", status: status() }),
-    async (f) => {
-      setExtra([]);
-      const r = await api.get<Page<Product>>("/v1/admin/products", { limit: 50, q: f.q, status: f.status });
-      setCursor(r.nextCursor);
-      return r;
-    },
-  );
-  const more = async () => {
-    const r = await api.get<Page<Product>>("/v1/admin/products", { limit: 50, q: params.q as string, status: status(), cursor: cursor() });
-    setExtra([...extra(), ...r.data]);
-    setCursor(r.nextCursor);
-  };
+  const filters = () => ({ q: typeof params.q === "string" ? params.q : "", status: status() });
+  const { page, refetch, cursor, more, rows } = createPagedList<Product, ReturnType<typeof filters>>("/v1/admin/products", filters);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const onSearch = (v: string) => {
     setQ(v);
@@ -47,7 +33,7 @@ export function ProductList() {
     timer = setTimeout(() => setParams({ q: v || undefined }), 250);
   };
   const filtered = () => Boolean(params.q || status());
-  const { sorted, Th } = createSort(() => [...(page()?.data ?? []), ...extra()], {
+  const { sorted, Th } = createSort(rows, {
     title: (p) => p.title.toLowerCase(), status: (p) => p.status, variants: (p) => p.variants.length, price: lowestPrice, updated: (p) => p.updatedAt,
   });
 
