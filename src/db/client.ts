@@ -1,7 +1,10 @@
-// The only place that knows the driver. A database handle is a libSQL client plus its drizzle wrapper.
-import { createClient, type Client } from "@libsql/client";
+// The only place that knows the driver. A database handle is a libSQL client plus its drizzle wrapper. Files are
+// opened with LocalClient (local-client.ts: @libsql/client's interface with cached statements and one writer
+// connection); a remote or replicated database would use @libsql/client's createClient behind the same interface.
+import type { Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { hkdfSync } from "node:crypto";
+import { LocalClient } from "./local-client.ts";
 import * as controlSchema from "./control.schema.ts";
 import * as storeSchema from "./store.schema.ts";
 
@@ -23,14 +26,12 @@ export interface OpenOptions {
   encryptionKey: string;
   /** Busy timeout; kept short because writers are already serialized by the per-store lock. */
   timeoutMs?: number;
+  /** Commits fsync in flush() off the JS thread instead of inside COMMIT (store files; withTx flushes). */
+  deferredSync?: boolean;
 }
 
-export async function openClient(opts: OpenOptions): Promise<Client> {
-  const client = createClient({
-    url: `file:${opts.path}`,
-    encryptionKey: opts.encryptionKey,
-    timeout: opts.timeoutMs ?? 5_000,
-  });
+export async function openClient(opts: OpenOptions): Promise<LocalClient> {
+  const client = new LocalClient({ path: opts.path, encryptionKey: opts.encryptionKey, timeoutMs: opts.timeoutMs ?? 5_000, deferredSync: opts.deferredSync });
   try {
     // WAL is stored in the file, so once is enough; it must not run inside a batch (STACK-NOTES).
     await client.execute("PRAGMA journal_mode=WAL");

@@ -23,5 +23,9 @@ export async function withTx<T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Pr
   if (held?.has(store.id)) throw new NestedTransactionError(store.id);
   const next = new Set(held ?? []);
   next.add(store.id);
-  return active.run(next, () => store.withLock(() => store.db.transaction(fn)));
+  const result = await active.run(next, () => store.withLock(() => store.db.transaction(fn)));
+  // Durable before anyone is told: the fsync runs off the JS thread and outside the lock, shared with the
+  // transactions that committed meanwhile (group commit, local-client.ts).
+  await store.flush();
+  return result;
 }

@@ -16,6 +16,8 @@ export interface StoreHandle {
   readonly db: StoreDb;
   /** Runs fn holding this store's write lock. */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
+  /** Resolves once every transaction committed so far is on disk (withTx calls it after releasing the lock). */
+  flush(): Promise<void>;
 }
 
 interface Entry {
@@ -105,12 +107,13 @@ export class TenantPool {
     if (create) mkdirSync(dir, { recursive: true });
     else if (!existsSync(path)) throw new NotFound("store", storeId);
 
-    const client = await openClient({ path, encryptionKey: this.fileKey(storeId) });
+    const client = await openClient({ path, encryptionKey: this.fileKey(storeId), deferredSync: true });
     const handle: StoreHandle = {
       id: storeId,
       client,
       db: storeDrizzle(client),
       withLock: (fn) => this.locks.run(storeId, fn),
+      flush: () => client.flush(),
     };
     try {
       // A store on an old schema is migrated before anyone reads it, under its lock so no write interleaves.

@@ -37,6 +37,7 @@ export async function createStore(deps: ProvisionDeps, input: CreateStoreInput):
   try {
     const handle = await deps.pool.create(id);
     await handle.withLock(() => handle.db.transaction((tx) => input.initialize(tx, handle, id)));
+    await handle.flush();
     const now = deps.now();
     const record: StoreRecord = {
       id,

@@ -5,6 +5,7 @@ import type { Ctx } from "../../kernel/context.ts";
 import { newId } from "../../kernel/ids.ts";
 import { NotFound } from "../../kernel/errors.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
+import { cachedConfig, invalidateConfig } from "../../tenancy/config-cache.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { recordAudit } from "../audit/index.ts";
 import { paymentEvents, payments, paymentSettings, type PaymentStatus } from "./payments.tables.ts";
@@ -19,9 +20,11 @@ export interface PaymentSettingsOut {
   captureMethod: CaptureMethod;
 }
 
-export async function getPaymentSettings(ctx: Pick<Ctx, "store">): Promise<PaymentSettingsOut> {
-  const row = (await ctx.store.db.select().from(paymentSettings).where(eq(paymentSettings.id, 1)))[0];
-  return row ? { provider: row.provider, captureMethod: row.captureMethod } : { provider: "sandbox", captureMethod: "automatic" };
+export function getPaymentSettings(ctx: Pick<Ctx, "store">): Promise<PaymentSettingsOut> {
+  return cachedConfig(ctx.store, "payments.settings", async () => {
+    const row = (await ctx.store.db.select().from(paymentSettings).where(eq(paymentSettings.id, 1)))[0];
+    return row ? { provider: row.provider, captureMethod: row.captureMethod } : { provider: "sandbox", captureMethod: "automatic" };
+  });
 }
 
 export async function updatePaymentSettings(ctx: Ctx, input: Partial<PaymentSettingsOut>): Promise<PaymentSettingsOut> {
@@ -35,7 +38,7 @@ export async function updatePaymentSettings(ctx: Ctx, input: Partial<PaymentSett
     await tx.insert(paymentSettings).values({ id: 1, ...next, updatedAt: now }).onConflictDoUpdate({ target: paymentSettings.id, set: { ...next, updatedAt: now } });
     await recordAudit(tx, ctx, { action: "payment_settings.updated", targetType: "payment_settings", targetId: "1", before: before ?? null, after: next });
     return next;
-  });
+  }).finally(() => invalidateConfig(ctx.store, "payments.settings"));
 }
 
 /** Maps the provider's session status to the payment's (refund states are ours alone). */

@@ -6,13 +6,18 @@ import { isId, newId } from "../../kernel/ids.ts";
 import { isCurrency } from "../../kernel/currency.ts";
 import type { Money } from "../../kernel/money.ts";
 import { decodeCursor, toPage, type Page } from "../../kernel/pagination.ts";
-import { withTx, type StoreTx } from "../../db/tx.ts";
+import { withTx as plainTx, type StoreTx } from "../../db/tx.ts";
+import { cachedConfig, invalidateConfig } from "../../tenancy/config-cache.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { recordAudit } from "../audit/index.ts";
 import { priceRate } from "./options.ts";
 import { shippingRates, shippingZoneCountries, shippingZones, type WeightBracket } from "./shipping.tables.ts";
 
 type Db = StoreTx | StoreDb;
+
+/** Every write of this module: the cached zones are dropped once it committed (or failed). */
+const withTx = <T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Promise<T>): Promise<T> =>
+  plainTx(ctx, fn).finally(() => invalidateConfig(ctx.store, "shipping"));
 type ZoneRow = typeof shippingZones.$inferSelect;
 type RateRow = typeof shippingRates.$inferSelect;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -196,14 +201,39 @@ export interface ShippingOption {
   free: boolean;
 }
 
+interface ZoneRates {
+  zone: ZoneRow;
+  /** Rates by id, the order options are priced in before sorting. */
+  rates: RateRow[];
+}
+
+/** Country code → its zone and rates, for the whole store (cached: shared, never mutate it). */
+function zonesByCountry(ctx: Pick<Ctx, "store">): Promise<ReadonlyMap<string, ZoneRates>> {
+  return cachedConfig(ctx.store, "shipping", async () => {
+    const db = ctx.store.db;
+    const [places, zones, rates] = await Promise.all([
+      db.select().from(shippingZoneCountries),
+      db.select().from(shippingZones),
+      db.select().from(shippingRates).orderBy(asc(shippingRates.id)),
+    ]);
+    const byZone = new Map(zones.map((z) => [z.id, { zone: z, rates: [] as RateRow[] }]));
+    for (const r of rates) byZone.get(r.zoneId)?.rates.push(r);
+    const out = new Map<string, ZoneRates>();
+    for (const p of places) {
+      const z = byZone.get(p.zoneId);
+      if (z) out.set(p.countryCode, z);
+    }
+    return out;
+  });
+}
+
 /** The options for an address: the rates of the zone holding the country, priced for this subtotal and weight, cheapest first. */
 export async function shippingOptions(
   ctx: Pick<Ctx, "store">, input: { address: { countryCode: string }; subtotal: Money; weightGrams: number },
 ): Promise<ShippingOption[]> {
-  const db = ctx.store.db;
-  const place = (await db.select().from(shippingZoneCountries).where(eq(shippingZoneCountries.countryCode, input.address.countryCode.toUpperCase())))[0];
+  const place = (await zonesByCountry(ctx)).get(input.address.countryCode.toUpperCase());
   if (!place) return [];
-  const [zone, rates] = await Promise.all([zoneRow(db, place.zoneId), db.select().from(shippingRates).where(eq(shippingRates.zoneId, place.zoneId)).orderBy(asc(shippingRates.id))]);
+  const { zone, rates } = place;
   const options: ShippingOption[] = [];
   for (const r of rates) {
     const price = priceRate(r, input.subtotal, input.weightGrams);

@@ -6,7 +6,8 @@ import { isId, newId } from "../../kernel/ids.ts";
 import { money, percentToPpm, ppmToPercent, type Money } from "../../kernel/money.ts";
 import { isCurrency } from "../../kernel/currency.ts";
 import { decodeCursor, toPage, type Page } from "../../kernel/pagination.ts";
-import { withTx, type StoreTx } from "../../db/tx.ts";
+import { withTx as plainTx, type StoreTx } from "../../db/tx.ts";
+import { cachedConfig, invalidateConfig } from "../../tenancy/config-cache.ts";
 import { recordAudit } from "../audit/index.ts";
 import { computeTaxes, type TaxResult, type TaxZoneRates, type TaxableLine } from "./compute.ts";
 import { taxRates, taxSettings, taxZones } from "./tax.tables.ts";
@@ -40,6 +41,13 @@ function zoneView(z: ZoneRow, rates: RateRow[]): TaxZoneOut {
   };
 }
 
+/** Every write of this module: the cached settings and zones are dropped once it committed (or failed). */
+const withTx = <T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Promise<T>): Promise<T> =>
+  plainTx(ctx, fn).finally(() => {
+    invalidateConfig(ctx.store, "tax.settings");
+    invalidateConfig(ctx.store, "tax.zones");
+  });
+
 /** "20" → 200000, refusing more than 100%. */
 function parseRate(rate: string): number {
   const ppm = percentToPpm(rate);
@@ -49,10 +57,12 @@ function parseRate(rate: string): number {
 
 const DEFAULT_SETTINGS: TaxSettingsOut = { pricesIncludeTax: true, originCountry: null, shippingTaxCategory: "standard", updatedAt: null };
 
-export async function getTaxSettings(ctx: Pick<Ctx, "store">): Promise<TaxSettingsOut> {
-  const r = (await ctx.store.db.select().from(taxSettings).where(eq(taxSettings.id, 1)))[0];
-  if (!r) return DEFAULT_SETTINGS;
-  return { pricesIncludeTax: r.pricesIncludeTax, originCountry: r.originCountry, shippingTaxCategory: r.shippingTaxCategory, updatedAt: iso(r.updatedAt) };
+export function getTaxSettings(ctx: Pick<Ctx, "store">): Promise<TaxSettingsOut> {
+  return cachedConfig(ctx.store, "tax.settings", async () => {
+    const r = (await ctx.store.db.select().from(taxSettings).where(eq(taxSettings.id, 1)))[0];
+    if (!r) return DEFAULT_SETTINGS;
+    return { pricesIncludeTax: r.pricesIncludeTax, originCountry: r.originCountry, shippingTaxCategory: r.shippingTaxCategory, updatedAt: iso(r.updatedAt) };
+  });
 }
 
 export async function updateTaxSettings(
@@ -175,16 +185,18 @@ export async function deleteTaxRate(ctx: Ctx, zoneId: string, category: TaxCateg
   return getTaxZone(ctx, zoneId);
 }
 
-/** Every zone with its rates, in the shape computeTaxes takes. */
-export async function loadTaxZones(ctx: Pick<Ctx, "store">): Promise<TaxZoneRates[]> {
-  const [zones, rates] = await Promise.all([ctx.store.db.select().from(taxZones), ctx.store.db.select().from(taxRates)]);
-  return zones.map((z) => ({
-    id: z.id,
-    name: z.name,
-    countryCode: z.countryCode,
-    region: z.region === "" ? null : z.region,
-    rates: Object.fromEntries(rates.filter((r) => r.zoneId === z.id).map((r) => [r.category, { name: r.name, ratePpm: r.ratePpm }])),
-  }));
+/** Every zone with its rates, in the shape computeTaxes takes (cached: shared, never mutate it). */
+export function loadTaxZones(ctx: Pick<Ctx, "store">): Promise<readonly TaxZoneRates[]> {
+  return cachedConfig(ctx.store, "tax.zones", async () => {
+    const [zones, rates] = await Promise.all([ctx.store.db.select().from(taxZones), ctx.store.db.select().from(taxRates)]);
+    return zones.map((z) => ({
+      id: z.id,
+      name: z.name,
+      countryCode: z.countryCode,
+      region: z.region === "" ? null : z.region,
+      rates: Object.fromEntries(rates.filter((r) => r.zoneId === z.id).map((r) => [r.category, { name: r.name, ratePpm: r.ratePpm }])),
+    }));
+  });
 }
 
 export interface TaxQuoteInput {

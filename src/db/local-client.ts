@@ -1,0 +1,579 @@
+// A local-file implementation of @libsql/client's `Client`, over the same native driver (`libsql`) that
+// @libsql/client uses for `file:` URLs, for the one job that client does slowly here: running the same few hundred
+// statements over and over on a store file.
+//
+// Measured on a store file (STACK-NOTES "Driver"): @libsql/client 0.18 prepares every statement anew, asks the
+// native side for its columns twice and builds each row with a defineProperty per value; its connection pool hands
+// a transaction a different connection than the reads around it, so every commit throws away the other
+// connection's page cache (SQLite resets it when the WAL moved) and, on an encrypted file, every page is read and
+// decrypted again. Here:
+//   - each connection keeps an LRU of prepared statements with their column names (prepared once, not per call);
+//   - one writer connection runs every transaction and every write; reads use it too while no transaction is open,
+//     so the page cache stays warm when a store is used one request at a time;
+//   - a second, reader connection (opened on first need) serves reads while a transaction is open, so they never
+//     see uncommitted rows and never wait for the writer;
+//   - transactions and writes wait their turn for the writer in FIFO order (the per-store lock in withTx already
+//     serializes them; this keeps any other caller correct too);
+//   - with `deferredSync`, a COMMIT does not fsync on the JS thread (synchronous=NORMAL, ~25 µs instead of
+//     0.3–1.5 ms of a blocked event loop); `flush()` then fdatasyncs the WAL on libuv's thread pool, one sync
+//     shared by every commit that asks while it waits (group commit). withTx answers only after its flush, so an
+//     acknowledged write is as durable as with synchronous=FULL; plain writes (execute, batch, migrate) flush
+//     before they return. Another reader may see a commit up to one fsync before it is durable.
+// Remote and replicated databases (Turso) keep using @libsql/client's createClient: this class is for files only.
+import Database from "libsql";
+import { open, type FileHandle } from "node:fs/promises";
+import {
+  LibsqlError,
+  type Client,
+  type InArgs,
+  type InStatement,
+  type InValue,
+  type Replicated,
+  type ResultSet,
+  type Row,
+  type Transaction,
+  type TransactionMode,
+} from "@libsql/client";
+
+type NativeDb = Database.Database;
+type NativeStmt = Database.Statement;
+
+export interface LocalClientOptions {
+  path: string;
+  encryptionKey?: string;
+  /** SQLite busy timeout (ms) for the rare case another process holds the file's write lock. */
+  timeoutMs?: number;
+  /** Prepared statements kept per connection. */
+  statementCacheSize?: number;
+  /** Commits skip SQLite's fsync; durability comes from flush() (see the header). Off: SQLite's own FULL sync. */
+  deferredSync?: boolean;
+}
+
+const VALUES = Symbol("values");
+
+/** One prepared statement, with what executing it needs to know, computed once. */
+interface Prepared {
+  stmt: NativeStmt;
+  reader: boolean;
+  columns: string[];
+  columnTypes: string[];
+  /** Rows of this statement inherit index access (row[0]) and `length` from here; names are own properties. */
+  rowProto: object | null;
+}
+
+function rowPrototype(columns: string[]): object {
+  const proto: Record<PropertyKey, unknown> = {};
+  for (let i = 0; i < columns.length; i++) {
+    Object.defineProperty(proto, i, {
+      get(this: { [VALUES]: unknown[] }) {
+        return this[VALUES][i];
+      },
+    });
+  }
+  Object.defineProperty(proto, "length", { value: columns.length });
+  return proto;
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_I64 = -9223372036854775808n;
+const MAX_I64 = 9223372036854775807n;
+
+/** Same conversions as @libsql/client's "number" intMode: exact integers or an error, never a rounded one. */
+function fromSql(v: unknown): InValue {
+  if (typeof v === "bigint") {
+    if (v < MIN_SAFE || v > MAX_SAFE) throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
+    return Number(v);
+  }
+  if (v instanceof Buffer) return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer;
+  return v as InValue;
+}
+
+function toSql(v: InValue | undefined): unknown {
+  switch (typeof v) {
+    case "string":
+      return v;
+    case "number":
+      if (!Number.isFinite(v)) throw new RangeError("Only finite numbers (not Infinity or NaN) can be passed as arguments");
+      return v;
+    case "bigint":
+      if (v < MIN_I64 || v > MAX_I64) throw new RangeError("bigint is too large to be represented as a 64-bit integer and passed as argument");
+      return v;
+    case "boolean":
+      return v ? 1 : 0;
+    case "undefined":
+      throw new TypeError("undefined cannot be passed as argument to the database");
+  }
+  if (v instanceof ArrayBuffer) return Buffer.from(v);
+  if (v instanceof Date) return v.valueOf();
+  return v;
+}
+
+function bindArgs(args: InArgs | undefined): unknown {
+  if (args === undefined) return [];
+  if (Array.isArray(args)) {
+    const out = new Array(args.length);
+    for (let i = 0; i < args.length; i++) out[i] = toSql(args[i]);
+    return out;
+  }
+  const named: Record<string, unknown> = {};
+  for (const name in args) {
+    const key = name[0] === "@" || name[0] === "$" || name[0] === ":" ? name.slice(1) : name;
+    named[key] = toSql(args[name]);
+  }
+  return named;
+}
+
+const BASE_CODES: Record<number, string> = {
+  1: "SQLITE_ERROR", 2: "SQLITE_INTERNAL", 3: "SQLITE_PERM", 4: "SQLITE_ABORT", 5: "SQLITE_BUSY", 6: "SQLITE_LOCKED", 7: "SQLITE_NOMEM",
+  8: "SQLITE_READONLY", 9: "SQLITE_INTERRUPT", 10: "SQLITE_IOERR", 11: "SQLITE_CORRUPT", 12: "SQLITE_NOTFOUND", 13: "SQLITE_FULL",
+  14: "SQLITE_CANTOPEN", 15: "SQLITE_PROTOCOL", 16: "SQLITE_EMPTY", 17: "SQLITE_SCHEMA", 18: "SQLITE_TOOBIG", 19: "SQLITE_CONSTRAINT",
+  20: "SQLITE_MISMATCH", 21: "SQLITE_MISUSE", 22: "SQLITE_NOLFS", 23: "SQLITE_AUTH", 24: "SQLITE_FORMAT", 25: "SQLITE_RANGE", 26: "SQLITE_NOTADB",
+};
+
+/** Native errors become LibsqlError with the same codes @libsql/client gives, so callers see one error type. */
+function mapError(e: unknown): unknown {
+  if (e instanceof Database.SqliteError) {
+    const raw = (e as { rawCode?: number }).rawCode;
+    const code = raw === undefined ? "SQLITE_UNKNOWN" : (BASE_CODES[raw & 0xff] ?? `SQLITE_UNKNOWN_${raw & 0xff}`);
+    return new LibsqlError(e.message, code, e.code, raw, e);
+  }
+  return e;
+}
+
+class LocalResultSet implements ResultSet {
+  constructor(
+    readonly columns: string[],
+    readonly columnTypes: string[],
+    readonly rows: Row[],
+    readonly rowsAffected: number,
+    readonly lastInsertRowid: bigint | undefined,
+  ) {}
+
+  toJSON() {
+    return {
+      columns: this.columns,
+      columnTypes: this.columnTypes,
+      rows: this.rows.map((r) => Array.prototype.slice.call(r)),
+      rowsAffected: this.rowsAffected,
+      lastInsertRowid: this.lastInsertRowid === undefined ? null : String(this.lastInsertRowid),
+    };
+  }
+}
+
+const NO_COLUMNS: string[] = [];
+
+/** A connection and its statement cache. Every call is synchronous: libSQL's local API is. */
+class Connection {
+  readonly db: NativeDb;
+  #cache = new Map<string, Prepared>();
+
+  constructor(
+    path: string,
+    opts: { encryptionKey?: string; timeoutMs: number },
+    readonly cacheSize: number,
+    /** Called after DDL ran here: every connection's cached column lists may be stale. */
+    private readonly onSchemaChange: () => void,
+  ) {
+    try {
+      this.db = new Database(path, { encryptionKey: opts.encryptionKey, timeout: opts.timeoutMs } as Database.Options);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  #prepare(sql: string): Prepared {
+    const hit = this.#cache.get(sql);
+    if (hit) {
+      // Least recently used goes first: re-inserting moves a hit to the end of the Map's order.
+      this.#cache.delete(sql);
+      this.#cache.set(sql, hit);
+      return hit;
+    }
+    const stmt = this.db.prepare(sql);
+    const reader = stmt.reader;
+    let columns = NO_COLUMNS;
+    let columnTypes = NO_COLUMNS;
+    let rowProto: object | null = null;
+    if (reader) {
+      stmt.raw(true);
+      stmt.safeIntegers(true);
+      const defs = stmt.columns();
+      columns = defs.map((c) => c.name);
+      columnTypes = defs.map((c) => c.type ?? "");
+      rowProto = rowPrototype(columns);
+    }
+    const p: Prepared = { stmt, reader, columns, columnTypes, rowProto };
+    if (this.#cache.size >= this.cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.set(sql, p);
+    return p;
+  }
+
+  /** After DDL the cached column lists may be stale; SQLite re-prepares the statements but not our metadata. */
+  forgetStatements(): void {
+    this.#cache.clear();
+  }
+
+  execute(stmt: InStatement): LocalResultSet {
+    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+    const args = typeof stmt === "string" ? [] : bindArgs(stmt.args);
+    try {
+      const p = this.#prepare(sql);
+      if (!p.reader) {
+        const info = p.stmt.run(args);
+        if (DDL.test(sql)) this.onSchemaChange();
+        return new LocalResultSet(NO_COLUMNS, NO_COLUMNS, [], info.changes, BigInt(info.lastInsertRowid));
+      }
+      const raw = p.stmt.all(args) as unknown[][];
+      const { columns, rowProto } = p;
+      const rows: Row[] = new Array(raw.length);
+      for (let r = 0; r < raw.length; r++) {
+        const src = raw[r]!;
+        const values = new Array(src.length);
+        const row = Object.create(rowProto) as Record<string, unknown>;
+        Object.defineProperty(row, VALUES, { value: values });
+        for (let i = 0; i < src.length; i++) {
+          const v = fromSql(src[i]);
+          values[i] = v;
+          // The first of two same-named columns (a join) keeps the name, as in @libsql/client.
+          if (!Object.hasOwn(row, columns[i]!)) row[columns[i]!] = v;
+        }
+        rows[r] = row as unknown as Row;
+      }
+      return new LocalResultSet(columns, p.columnTypes, rows, 0, undefined);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  exec(sql: string): void {
+    try {
+      this.db.exec(sql);
+    } catch (e) {
+      throw mapError(e);
+    } finally {
+      this.onSchemaChange();
+    }
+  }
+
+  get inTransaction(): boolean {
+    return this.db.open && this.db.inTransaction;
+  }
+
+  close(): void {
+    this.#cache.clear();
+    try {
+      if (this.db.open) this.db.close();
+    } catch {
+      // closing a broken connection: nothing left to do
+    }
+  }
+}
+
+const DDL = /^\s*(create|alter|drop)\b/i;
+/** Statements that only read: safe on the reader connection while a transaction is open on the writer. */
+const READ_ONLY = /^\s*select\b/i;
+
+function beginFor(mode: TransactionMode): string {
+  switch (mode) {
+    case "write":
+      return "BEGIN IMMEDIATE";
+    case "read":
+      return "BEGIN TRANSACTION READONLY";
+    case "deferred":
+      return "BEGIN DEFERRED";
+    default:
+      throw new RangeError('Unknown transaction mode, supported values are "write", "read" and "deferred"');
+  }
+}
+
+export class LocalClient implements Client {
+  readonly protocol = "file";
+  #opts: Required<Omit<LocalClientOptions, "encryptionKey">> & { encryptionKey?: string };
+  /** Writes committed (counted) and made durable (up to which count): a flush with nothing new does nothing. */
+  #written = 0;
+  #synced = 0;
+  #syncing: Promise<void> | null = null;
+  #nextSync: Promise<void> | null = null;
+  #wal: FileHandle | null = null;
+  #writer: Connection | null;
+  #reader: Connection | null = null;
+  /** The writer is lent to one transaction (or one autocommit write) at a time; the rest wait here, in order. */
+  #writerBusy = false;
+  #waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  #closed = false;
+
+  constructor(opts: LocalClientOptions) {
+    this.#opts = { timeoutMs: 5_000, statementCacheSize: 500, deferredSync: false, ...opts };
+    this.#writer = this.#open();
+    try {
+      this.#writer.execute("SELECT 1");
+      if (this.#opts.deferredSync) this.#writer.exec("PRAGMA synchronous=NORMAL");
+    } catch (e) {
+      this.#writer.close();
+      throw e;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #open(): Connection {
+    const forget = () => {
+      this.#writer?.forgetStatements();
+      this.#reader?.forgetStatements();
+    };
+    return new Connection(this.#opts.path, { encryptionKey: this.#opts.encryptionKey, timeoutMs: this.#opts.timeoutMs }, this.#opts.statementCacheSize, forget);
+  }
+
+  #check(): Connection {
+    if (this.#closed || !this.#writer) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
+    return this.#writer;
+  }
+
+  /** Waits for the writer connection; `release` hands it to the next waiter. */
+  async #acquireWriter(): Promise<Connection> {
+    const w = this.#check();
+    if (!this.#writerBusy) {
+      this.#writerBusy = true;
+      return w;
+    }
+    await new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return this.#check();
+  }
+
+  #releaseWriter(): void {
+    const w = this.#writer;
+    // A connection never goes back mid-transaction: whatever was left open is rolled back first.
+    if (w?.inTransaction) {
+      try {
+        w.db.exec("ROLLBACK");
+      } catch {
+        // the next BEGIN will report a broken connection
+      }
+    }
+    const next = this.#waiters.shift();
+    if (next) next.resolve();
+    else this.#writerBusy = false;
+  }
+
+  #readConnection(): Connection {
+    const w = this.#check();
+    if (!this.#writerBusy) return w;
+    this.#reader ??= this.#open();
+    return this.#reader;
+  }
+
+  async execute(stmtOrSql: InStatement, args?: InArgs): Promise<ResultSet> {
+    const stmt: InStatement = typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
+    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+    if (READ_ONLY.test(sql)) return this.#readConnection().execute(stmt);
+    const w = await this.#acquireWriter();
+    let r: ResultSet;
+    try {
+      r = w.execute(stmt);
+      this.#written++;
+    } finally {
+      this.#releaseWriter();
+    }
+    await this.flush();
+    return r;
+  }
+
+  async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
+    const w = await this.#acquireWriter();
+    const out: ResultSet[] = [];
+    try {
+      w.execute(beginFor(mode));
+      for (const s of stmts) out.push(w.execute(Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s));
+      w.execute("COMMIT");
+      this.#written++;
+    } finally {
+      this.#releaseWriter();
+    }
+    await this.flush();
+    return out;
+  }
+
+  async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    const w = await this.#acquireWriter();
+    const out: ResultSet[] = [];
+    try {
+      w.execute("PRAGMA foreign_keys=off");
+      w.execute("BEGIN DEFERRED");
+      for (const s of stmts) out.push(w.execute(s));
+      w.execute("COMMIT");
+      this.#written++;
+    } finally {
+      if (w.inTransaction) w.execute("ROLLBACK");
+      w.execute("PRAGMA foreign_keys=on");
+      this.#releaseWriter();
+    }
+    await this.flush();
+    return out;
+  }
+
+  async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
+    const w = await this.#acquireWriter();
+    try {
+      w.execute(beginFor(mode));
+    } catch (e) {
+      this.#releaseWriter();
+      throw e;
+    }
+    // The commit is not flushed here: withTx flushes after releasing the store lock, so the next writer runs
+    // while this one's fsync is under way.
+    return new LocalTransaction(w, (committed) => {
+      if (committed) this.#written++;
+      this.#releaseWriter();
+    });
+  }
+
+  async executeMultiple(sql: string): Promise<void> {
+    const w = await this.#acquireWriter();
+    try {
+      w.exec(sql);
+      this.#written++;
+    } finally {
+      this.#releaseWriter();
+    }
+    await this.flush();
+  }
+
+  /**
+   * Resolves once every write committed before the call is on disk. One fdatasync of the WAL at a time; callers
+   * that arrive while it runs share the next one. A no-op without `deferredSync` (SQLite synced at COMMIT).
+   */
+  flush(): Promise<void> {
+    if (!this.#opts.deferredSync || this.#closed) return Promise.resolve();
+    if (!this.#syncing) {
+      if (this.#written === this.#synced) return Promise.resolve();
+      const upTo = this.#written;
+      this.#syncing = this.#sync(upTo).finally(() => {
+        this.#syncing = null;
+      });
+      return this.#syncing;
+    }
+    // The running sync may have started before this caller's commit: wait for the next one.
+    this.#nextSync ??= this.#syncing
+      .catch(() => {})
+      .then(() => {
+        this.#nextSync = null;
+        return this.flush();
+      });
+    return this.#nextSync;
+  }
+
+  async #sync(upTo: number): Promise<void> {
+    if (!this.#wal) {
+      try {
+        this.#wal = await open(`${this.#opts.path}-wal`, "r+");
+      } catch (e) {
+        // No WAL file: the last close checkpointed it into the (synced) database file.
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+          this.#synced = Math.max(this.#synced, upTo);
+          return;
+        }
+        throw e;
+      }
+    }
+    await this.#wal.datasync();
+    this.#synced = Math.max(this.#synced, upTo);
+  }
+
+  async sync(): Promise<Replicated> {
+    return undefined;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Closing the last connection checkpoints the WAL into the database file with syncs: nothing is left to
+    // flush. A sync still running keeps its file handle until it is done.
+    const wal = this.#wal;
+    this.#wal = null;
+    if (wal) void (this.#syncing ?? Promise.resolve()).catch(() => {}).finally(() => wal.close().catch(() => {}));
+    this.#writer?.close();
+    this.#reader?.close();
+    this.#writer = null;
+    this.#reader = null;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.reject(new LibsqlError("The client is closed", "CLIENT_CLOSED"));
+  }
+
+  reconnect(): void {
+    this.close();
+    this.#closed = false;
+    this.#writerBusy = false;
+    this.#writer = this.#open();
+  }
+}
+
+class LocalTransaction implements Transaction {
+  #conn: Connection | null;
+  #settle: ((committed: boolean) => void) | null;
+
+  constructor(conn: Connection, settle: (committed: boolean) => void) {
+    this.#conn = conn;
+    this.#settle = settle;
+  }
+
+  get closed(): boolean {
+    return this.#conn === null || !this.#conn.inTransaction;
+  }
+
+  #active(): Connection {
+    if (this.closed) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+    return this.#conn!;
+  }
+
+  #done(committed = false): void {
+    const settle = this.#settle;
+    this.#conn = null;
+    this.#settle = null;
+    settle?.(committed);
+  }
+
+  async execute(stmt: InStatement): Promise<ResultSet> {
+    return this.#active().execute(stmt);
+  }
+
+  async batch(stmts: InStatement[]): Promise<ResultSet[]> {
+    const c = this.#active();
+    return stmts.map((s) => c.execute(s));
+  }
+
+  async executeMultiple(sql: string): Promise<void> {
+    this.#active().exec(sql);
+  }
+
+  async commit(): Promise<void> {
+    let committed = false;
+    try {
+      this.#active().execute("COMMIT");
+      committed = true;
+    } finally {
+      this.#done(committed);
+    }
+  }
+
+  async rollback(): Promise<void> {
+    try {
+      const c = this.#conn;
+      if (c?.inTransaction) c.execute("ROLLBACK");
+    } finally {
+      this.#done();
+    }
+  }
+
+  close(): void {
+    try {
+      const c = this.#conn;
+      if (c?.inTransaction) c.execute("ROLLBACK");
+    } finally {
+      this.#done();
+    }
+  }
+}
