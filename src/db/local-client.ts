@@ -57,8 +57,27 @@ interface Prepared {
   reader: boolean;
   columns: string[];
   columnTypes: string[];
+  /**
+   * The property each column is also readable under, or null when the name is taken: by an earlier column of
+   * the same name (a join: the first keeps it), by `length`, or by an index (as in @libsql/client's rows).
+   */
+  names: Array<string | null>;
   /** Rows of this statement inherit index access (row[0]) and `length` from here; names are own properties. */
   rowProto: object | null;
+}
+
+/** Reads the statement's columns (again, after SQLite re-prepared it for a schema change). */
+function describe(p: Prepared): void {
+  const defs = p.stmt.columns();
+  p.columns = defs.map((c) => c.name);
+  p.columnTypes = defs.map((c) => c.type ?? "");
+  const seen = new Set<string>();
+  p.names = p.columns.map((name) => {
+    const taken = seen.has(name) || name === "length" || (/^\d+$/.test(name) && Number(name) < p.columns.length);
+    seen.add(name);
+    return taken ? null : name;
+  });
+  p.rowProto = rowPrototype(p.columns);
 }
 
 function rowPrototype(columns: string[]): object {
@@ -166,6 +185,8 @@ const NO_COLUMNS: string[] = [];
 /** A connection and its statement cache. Every call is synchronous: libSQL's local API is. */
 class Connection {
   readonly db: NativeDb;
+  /** DDL statements run here: a transaction that only changed the schema changed no row, but must be flushed. */
+  schemaChanges = 0;
   #cache = new Map<string, Prepared>();
 
   constructor(
@@ -192,18 +213,12 @@ class Connection {
     }
     const stmt = this.db.prepare(sql);
     const reader = stmt.reader;
-    let columns = NO_COLUMNS;
-    let columnTypes = NO_COLUMNS;
-    let rowProto: object | null = null;
+    const p: Prepared = { stmt, reader, columns: NO_COLUMNS, columnTypes: NO_COLUMNS, names: [], rowProto: null };
     if (reader) {
       stmt.raw(true);
       stmt.safeIntegers(true);
-      const defs = stmt.columns();
-      columns = defs.map((c) => c.name);
-      columnTypes = defs.map((c) => c.type ?? "");
-      rowProto = rowPrototype(columns);
+      describe(p);
     }
-    const p: Prepared = { stmt, reader, columns, columnTypes, rowProto };
     if (this.#cache.size >= this.cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(sql, p);
     return p;
@@ -221,11 +236,17 @@ class Connection {
       const p = this.#prepare(sql);
       if (!p.reader) {
         const info = p.stmt.run(args);
-        if (DDL.test(sql)) this.onSchemaChange();
+        if (DDL.test(sql)) {
+          this.schemaChanges++;
+          this.onSchemaChange();
+        }
         return new LocalResultSet(NO_COLUMNS, NO_COLUMNS, [], info.changes, BigInt(info.lastInsertRowid));
       }
       const raw = p.stmt.all(args) as unknown[][];
-      const { columns, rowProto } = p;
+      // A schema change (ours on the other connection, a rolled-back DDL, another process's migration) makes
+      // SQLite re-prepare the statement: a row of another width says our column list is stale.
+      if (raw.length > 0 && raw[0]!.length !== p.columns.length) describe(p);
+      const { columns, names, rowProto } = p;
       const rows: Row[] = new Array(raw.length);
       for (let r = 0; r < raw.length; r++) {
         const src = raw[r]!;
@@ -235,8 +256,9 @@ class Connection {
         for (let i = 0; i < src.length; i++) {
           const v = fromSql(src[i]);
           values[i] = v;
-          // The first of two same-named columns (a join) keeps the name, as in @libsql/client.
-          if (!Object.hasOwn(row, columns[i]!)) row[columns[i]!] = v;
+          const name = names[i];
+          if (name === "__proto__") Object.defineProperty(row, name, { value: v, enumerable: true, writable: true, configurable: true });
+          else if (name != null) row[name] = v;
         }
         rows[r] = row as unknown as Row;
       }
@@ -252,8 +274,14 @@ class Connection {
     } catch (e) {
       throw mapError(e);
     } finally {
+      this.schemaChanges++;
       this.onSchemaChange();
     }
+  }
+
+  /** Rows changed by this connection since it opened (SQLite's total_changes()). */
+  totalChanges(): number {
+    return Number(this.execute("SELECT total_changes()").rows[0]![0]);
   }
 
   get inTransaction(): boolean {
@@ -296,6 +324,8 @@ export class LocalClient implements Client {
   #syncing: Promise<void> | null = null;
   #nextSync: Promise<void> | null = null;
   #wal: FileHandle | null = null;
+  /** fdatasyncs of the WAL done by flush(): one per group of commits (tests and the bench read it). */
+  readonly stats = { syncs: 0 };
   #writer: Connection | null;
   #reader: Connection | null = null;
   /** The writer is lent to one transaction (or one autocommit write) at a time; the rest wait here, in order. */
@@ -416,16 +446,19 @@ export class LocalClient implements Client {
 
   async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
     const w = await this.#acquireWriter();
+    let changesBefore: number;
+    const schemaBefore = w.schemaChanges;
     try {
+      changesBefore = w.totalChanges();
       w.execute(beginFor(mode));
     } catch (e) {
       this.#releaseWriter();
       throw e;
     }
     // The commit is not flushed here: withTx flushes after releasing the store lock, so the next writer runs
-    // while this one's fsync is under way.
+    // while this one's fsync is under way. A transaction that changed no row wrote nothing to flush.
     return new LocalTransaction(w, (committed) => {
-      if (committed) this.#written++;
+      if (committed && (w.totalChanges() !== changesBefore || w.schemaChanges !== schemaBefore)) this.#written++;
       this.#releaseWriter();
     });
   }
@@ -479,6 +512,7 @@ export class LocalClient implements Client {
       }
     }
     await this.#wal.datasync();
+    this.stats.syncs++;
     this.#synced = Math.max(this.#synced, upTo);
   }
 
@@ -504,6 +538,8 @@ export class LocalClient implements Client {
   }
 
   reconnect(): void {
+    // The open transaction's connection would keep the file's write lock and its settle would release the new one.
+    if (this.#writerBusy) throw new LibsqlError("Cannot reconnect while a transaction or write is using the connection", "TRANSACTION_ACTIVE");
     this.close();
     this.#closed = false;
     this.#writerBusy = false;

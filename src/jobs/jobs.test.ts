@@ -165,6 +165,34 @@ describe("outbox relay", () => {
     expect(sent[0]!.key).toBe(`receipt:${orderId}`);
   });
 
+  test("a burst of 12 kicks coalesces into a few relay passes (not 12), and every row of the burst is relayed", async () => {
+    const relay = t.platform.outbox;
+    const passes: number[] = [];
+    const original = relay.relayStore.bind(relay);
+    relay.relayStore = async (storeId: string) => {
+      const r = await original(storeId);
+      passes.push(r.relayed);
+      return r;
+    };
+    try {
+      const emails = Array.from({ length: 12 }, (_, i) => `burst${i}@example.com`);
+      // Each commit kicks at once, as the checkout does; the commits land while the first pass runs.
+      await Promise.all(emails.map(async (e) => {
+        await commitOrder(t.platform, A.id, e);
+        await relay.kick(A.id);
+      }));
+      expect(passes.length).toBeGreaterThanOrEqual(1);
+      expect(passes.length).toBeLessThan(emails.length / 2);
+      const store = await t.platform.pool.get(A.id);
+      expect(await store.db.select().from(outbox).where(isNull(outbox.relayedAt))).toEqual([]);
+      await drainJobs(t.platform);
+      const sent = (await emailsOf(A.id)).map((m) => m.to);
+      for (const e of emails) expect(sent).toContain(e);
+    } finally {
+      relay.relayStore = original;
+    }
+  });
+
   test("a forgotten kick is caught by the re-scan of open stores", async () => {
     await commitOrder(t.platform, B.id, "forgotten@example.com"); // no kick
     const store = await t.platform.pool.get(B.id);

@@ -14,7 +14,7 @@ import { controlOutbox } from "./control-outbox.tables.ts";
 import { outboxPending } from "./outbox-pending.tables.ts";
 import { stores } from "../tenancy/control.tables.ts";
 import type { JobRuntime } from "./runtime.ts";
-import { PermanentJobError } from "./define.ts";
+import { PermanentJobError, type JobDefinition } from "./define.ts";
 import { NotFound } from "../kernel/errors.ts";
 
 const BATCH = 100;
@@ -44,6 +44,9 @@ export interface RelayReport {
 
 export class OutboxRelay {
   private readonly locks = new KeyedLock();
+  /** Per store: the pass running now, and the one pass queued behind it that every later kick joins. */
+  private readonly running = new Map<string, Promise<RelayReport>>();
+  private readonly queued = new Map<string, Promise<RelayReport>>();
   /** The start-up scan, for callers (tests, `trafi jobs`) that need it finished. */
   startupScan: Promise<void> = Promise.resolve();
 
@@ -56,7 +59,7 @@ export class OutboxRelay {
   async kick(storeId: string): Promise<void> {
     try {
       if (!this.runtime.running) return await this.mark(storeId);
-      await this.relayStore(storeId);
+      await this.relaySoon(storeId);
     } catch (err) {
       this.platform.log.warn("outbox relay failed; the re-scan will retry", { storeId, err });
       await this.mark(storeId).catch(() => {});
@@ -77,6 +80,34 @@ export class OutboxRelay {
     );
   }
 
+  /**
+   * Kicks coalesce: a burst of 100 checkouts makes one pass now and one more after it (which sees every row
+   * committed meanwhile), not 100 passes. A pass that already started may have missed this caller's rows, so a
+   * caller arriving during a pass waits for the queued one.
+   */
+  relaySoon(storeId: string): Promise<RelayReport> {
+    const queued = this.queued.get(storeId);
+    if (queued) return queued;
+    const running = this.running.get(storeId);
+    if (!running) return this.startPass(storeId);
+    const next = running
+      .catch(() => {})
+      .then(() => {
+        this.queued.delete(storeId);
+        return this.startPass(storeId);
+      });
+    this.queued.set(storeId, next);
+    return next;
+  }
+
+  private startPass(storeId: string): Promise<RelayReport> {
+    const pass = this.relayStore(storeId).finally(() => {
+      if (this.running.get(storeId) === pass) this.running.delete(storeId);
+    });
+    this.running.set(storeId, pass);
+    return pass;
+  }
+
   async relayStore(storeId: string): Promise<RelayReport> {
     return this.locks.run(storeId, async () => {
       const startedAt = this.platform.clock.now();
@@ -95,6 +126,7 @@ export class OutboxRelay {
         report.relayed += done.length;
         report.failed += failed.length;
         const now = this.platform.clock.now();
+        if (done.length > 0) await this.runtime.syncJobsFile();
         if (done.length > 0 || failed.length > 0) {
           await withTx({ store }, async (tx) => {
             if (done.length > 0) await tx.update(outbox).set({ relayedAt: now, lastError: null }).where(inArray(outbox.id, done));
@@ -107,10 +139,11 @@ export class OutboxRelay {
         after = rows[rows.length - 1]!.id;
       }
       if (report.failed === 0) {
-        // Only markers set before this scan started are cleared: a row committed meanwhile keeps its marker.
-        await this.platform.control.write(() =>
-          this.platform.control.db.delete(outboxPending).where(and(eq(outboxPending.storeId, storeId), lte(outboxPending.markedAt, startedAt))),
-        );
+        // Only markers set before this scan started are cleared: a row committed meanwhile keeps its marker. Most
+        // passes find none, and a read costs no control-DB write (and no fsync).
+        const stale = and(eq(outboxPending.storeId, storeId), lte(outboxPending.markedAt, startedAt));
+        const marked = await this.platform.control.db.select({ id: outboxPending.storeId }).from(outboxPending).where(stale).limit(1);
+        if (marked.length > 0) await this.platform.control.write(() => this.platform.control.db.delete(outboxPending).where(stale));
       }
       return report;
     });
@@ -131,6 +164,7 @@ export class OutboxRelay {
         report.relayed += done.length;
         report.failed += failed.length;
         const now = this.platform.clock.now();
+        if (done.length > 0) await this.runtime.syncJobsFile();
         if (done.length > 0 || failed.length > 0) {
           await control.write(async () => {
             if (done.length > 0) await control.db.update(controlOutbox).set({ relayedAt: now, lastError: null }).where(inArray(controlOutbox.id, done));
@@ -148,12 +182,22 @@ export class OutboxRelay {
   private async enqueueAll(storeId: string | null, rows: Row[]) {
     const done: string[] = [];
     const failed: { id: string; error: string }[] = [];
+    const known: Array<{ def: JobDefinition; row: Row }> = [];
     for (const row of rows) {
       const def = this.runtime.registry.get(row.topic);
-      if (!def) {
-        failed.push({ id: row.id, error: `no job handles the topic "${row.topic}"` });
-        continue;
-      }
+      if (def) known.push({ def, row });
+      else failed.push({ id: row.id, error: `no job handles the topic "${row.topic}"` });
+    }
+    if (known.length === 0) return { done, failed };
+    // One durable write to the jobs file for the whole batch; if it fails, row by row to find the culprit.
+    try {
+      await this.runtime.enqueueOutboxMany(storeId, known);
+      done.push(...known.map((k) => k.row.id));
+      return { done, failed };
+    } catch {
+      // fall through
+    }
+    for (const { def, row } of known) {
       try {
         await this.runtime.enqueueOutbox(def, storeId, row);
         done.push(row.id);

@@ -2,6 +2,7 @@
 // data file per process, STACK-NOTES), one queue for every store; the store id travels in every job's data and
 // the status API filters on it. Jobs relayed from an outbox carry only the row's id: the payload (e-mail
 // addresses, order data) stays in the encrypted store file, never in the plain jobs file.
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { Queue, UnrecoverableError, Worker, shutdownManager, type Job } from "bunqueue/client";
 import type { Platform } from "../platform.ts";
@@ -145,6 +146,32 @@ export class JobRuntime {
   async enqueueOutbox(def: JobDefinition, storeId: string | null, row: { id: string; key: string }): Promise<string> {
     const job = await this.q.add(def.name, { storeId, outboxId: row.id }, this.options(def, storeId, row.key));
     return job.id;
+  }
+
+  /**
+   * bunqueue writes its file with synchronous=NORMAL: an added job survives a crash of this process but not a power
+   * cut. The relay marks outbox rows relayed only after this, so a power cut cannot lose a job whose row says sent.
+   */
+  async syncJobsFile(): Promise<void> {
+    const wal = `${join(this.platform.config.dataDir, JOBS_FILE)}-wal`;
+    let fh;
+    try {
+      fh = await open(wal, "r+");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return; // checkpointed into the (synced) main file
+      throw e;
+    }
+    try {
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Enqueues the jobs of several outbox rows in one durable write (the relay's batches). */
+  async enqueueOutboxMany(storeId: string | null, items: Array<{ def: JobDefinition; row: { id: string; key: string } }>): Promise<string[]> {
+    const jobs = await this.q.addBulk(items.map(({ def, row }) => ({ name: def.name, data: { storeId, outboxId: row.id }, opts: this.options(def, storeId, row.key) })));
+    return jobs.map((j) => j.id);
   }
 
   private async process(job: Job<JobData>): Promise<void> {

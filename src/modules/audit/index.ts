@@ -43,9 +43,16 @@ export function entryHash(prevHash: string, r: Omit<Row, "hash" | "prevHash">): 
   return createHash("sha256").update(prevHash).update(body).digest("hex");
 }
 
+/**
+ * The chain head as this transaction last wrote it: a checkout appends several entries in one transaction, and only
+ * the first needs to read the head. Keyed by the transaction object, so it dies with it. (A nested savepoint
+ * transaction is another object and reads the head itself; none of our audited writes nest.)
+ */
+const heads = new WeakMap<object, { seq: number; hash: string }>();
+
 export async function recordAudit(tx: StoreTx, ctx: Pick<Ctx, "actor" | "requestId" | "clock">, e: AuditEntry): Promise<void> {
   // Inside withTx: the store lock makes read-last-then-append safe.
-  const last = (await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1))[0];
+  const last = heads.get(tx) ?? (await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1))[0];
   const row = {
     id: newId("aud", ctx.clock.now()),
     seq: (last?.seq ?? 0) + 1,
@@ -60,7 +67,9 @@ export async function recordAudit(tx: StoreTx, ctx: Pick<Ctx, "actor" | "request
     requestId: ctx.requestId,
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
-  await tx.insert(auditLog).values({ ...row, prevHash, hash: entryHash(prevHash, row) });
+  const hash = entryHash(prevHash, row);
+  await tx.insert(auditLog).values({ ...row, prevHash, hash });
+  heads.set(tx, { seq: row.seq, hash });
 }
 
 export interface ChainReport {

@@ -2,7 +2,7 @@
 //   1. confirm the authorization with the provider (network, no transaction held),
 //   2. ONE withTx: re-check the cart, take the stock (reserve + commit per line), create the order, its customer,
 //      timeline, audit and outbox rows, and mark the cart completed,
-//   3. after commit: kick the outbox; on automatic capture, capture and mark the order paid.
+//   3. after commit: on automatic capture, capture and mark the order paid; then kick the outbox.
 // When step 2 fails (the race for the last units, or anything else) the transaction rolls back whole and the
 // authorization is voided after it. Completing an already completed cart returns its order (idempotent).
 import { eq } from "drizzle-orm";
@@ -87,14 +87,17 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
     throw err;
   }
   if (!created) return { order, created };
-  deps.outbox?.kick(ctx.storeId);
-  if (payment.captureMethod === "automatic") {
-    try {
-      order = await capturePayment(ctx, order.id, deps);
-    } catch (err) {
-      // The order exists and its stock is taken: it stays pending with a timeline entry; the admin can retry capture.
-      ctx.log.error("capture after checkout failed", { orderId: order.id, err });
-    }
+  if (payment.captureMethod !== "automatic") {
+    deps.outbox?.kick(ctx.storeId);
+    return { order, created };
+  }
+  try {
+    // Kicks the outbox when it is done, for the rows of both transactions: one relay pass, after the capture, so
+    // the relay's own write does not queue in front of the capture's.
+    order = await capturePayment(ctx, order.id, deps);
+  } catch (err) {
+    // The order exists and its stock is taken: it stays pending with a timeline entry; the admin can retry capture.
+    ctx.log.error("capture after checkout failed", { orderId: order.id, err });
   }
   return { order, created };
 }

@@ -1,7 +1,7 @@
 // The inventory module's public API: the only file other modules import. The checkout reserves inside its own
-// transaction with reserveInTx/commitInTx/releaseInTx (policy read from the catalog before the transaction).
+// transaction with sellInTx (or reserveInTx/commitInTx/releaseInTx; policy read from the catalog before the transaction).
 export {
-  reserve, release, commitReservation, reserveInTx, releaseInTx, commitInTx, getReservation,
+  reserve, release, commitReservation, reserveInTx, releaseInTx, commitInTx, sellInTx, getReservation,
   type ReserveInput, type ReservationRow, type StockPolicy,
 } from "./reservations.ts";
 export { adjustStock, adjustInTx, availability, type AdjustInput, type Availability } from "./stock.ts";

@@ -9,7 +9,7 @@ import { withTx, type StoreTx } from "../../db/tx.ts";
 import { recordAudit } from "../audit/index.ts";
 import { inventoryReservations } from "./inventory.tables.ts";
 import { InsufficientStock } from "./inventory.errors.ts";
-import { adjustInTx, availability, requireVariant, resolveLocation, signalLowStock, type AdjustmentRow } from "./stock.ts";
+import { adjustInTx, availability, defaultLocationId, moveStockInTx, requireVariant, resolveLocation, signalLowStock, type AdjustmentRow } from "./stock.ts";
 
 type AuditCtx = Pick<Ctx, "actor" | "requestId" | "clock">;
 export type ReservationRow = typeof inventoryReservations.$inferSelect;
@@ -97,6 +97,36 @@ export async function commitInTx(tx: StoreTx, ctx: AuditCtx, id: string): Promis
   });
   await tx.update(inventoryReservations).set({ status: "committed", updatedAt: now }).where(eq(inventoryReservations.id, id));
   return { reservation: { ...r, status: "committed", updatedAt: now }, adjustment };
+}
+
+/**
+ * A sale in one step (the checkout's order transaction): the same checks and rows as reserveInTx + commitInTx —
+ * availability at the default location, a hold (written already committed, referencing the order), a "sold" ledger
+ * row, the level, one audit entry and the low-stock signal — with each row read and written once.
+ */
+export async function sellInTx(
+  tx: StoreTx, ctx: AuditCtx, input: { variantId: string; quantity: number; reference: string }, policy: StockPolicy,
+): Promise<{ reservation: ReservationRow; adjustment: AdjustmentRow }> {
+  if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) {
+    throw new ValidationFailed("inventory.invalid_quantity", "quantity must be a positive integer", { field: "quantity" });
+  }
+  const now = ctx.clock.now();
+  const locationId = await defaultLocationId(tx, now);
+  const before = await availability(tx, input.variantId, now);
+  if (policy.trackInventory && !policy.allowBackorder && before.available < input.quantity) {
+    throw new InsufficientStock(input.variantId, input.quantity, Math.max(0, before.available));
+  }
+  const reservation: ReservationRow = {
+    id: newId("rsv", now), variantId: input.variantId, locationId, quantity: input.quantity, reference: input.reference,
+    status: "committed", expiresAt: null, createdAt: now, updatedAt: now,
+  };
+  await tx.insert(inventoryReservations).values(reservation);
+  const adjustment = await moveStockInTx(tx, ctx, {
+    variantId: input.variantId, locationId, delta: -input.quantity, reason: "sold", reservationId: reservation.id,
+    allowNegative: true, // a backordered sale: on-hand goes negative and the ledger shows it
+  });
+  if (policy.trackInventory) await signalLowStock(tx, now, input.variantId, before.available, before.available - input.quantity, adjustment.id);
+  return { reservation, adjustment };
 }
 
 export async function reserve(ctx: Ctx, input: ReserveInput): Promise<ReservationRow> {

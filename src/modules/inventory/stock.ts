@@ -52,16 +52,17 @@ export interface Availability {
   available: number;
 }
 
-/** Stock of a variant, over all locations or at one. */
+/** Stock of a variant, over all locations or at one: one statement (both sums are read in the same snapshot). */
 export async function availability(db: Db, variantId: string, now: number, locationId?: string): Promise<Availability> {
   const lv = locationId ? and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)) : eq(inventoryLevels.variantId, variantId);
   const rv = locationId
     ? and(eq(inventoryReservations.variantId, variantId), eq(inventoryReservations.locationId, locationId), activeAt(now))
     : and(eq(inventoryReservations.variantId, variantId), activeAt(now));
-  const [h] = await db.select({ n: sql<number>`coalesce(sum(${inventoryLevels.onHand}), 0)` }).from(inventoryLevels).where(lv);
-  const [r] = await db.select({ n: sql<number>`coalesce(sum(${inventoryReservations.quantity}), 0)` }).from(inventoryReservations).where(rv);
-  const onHand = Number(h?.n ?? 0);
-  const reserved = Number(r?.n ?? 0);
+  const row = await db.get<{ on_hand: number; reserved: number }>(sql`select
+    (select coalesce(sum(${inventoryLevels.onHand}), 0) from ${inventoryLevels} where ${lv}) as on_hand,
+    (select coalesce(sum(${inventoryReservations.quantity}), 0) from ${inventoryReservations} where ${rv}) as reserved`);
+  const onHand = Number(row?.on_hand ?? 0);
+  const reserved = Number(row?.reserved ?? 0);
   return { onHand, reserved, available: onHand - reserved };
 }
 
@@ -97,28 +98,46 @@ export interface AdjustInput {
   allowNegative?: boolean;
 }
 
+/**
+ * The ledger move itself: the level at the location changes by `delta`, one adjustment row records it, one audit
+ * entry describes it. Callers check availability and signal low stock; `locationId` is already resolved.
+ */
+export async function moveStockInTx(
+  tx: StoreTx, ctx: AuditCtx,
+  input: { variantId: string; locationId: string; delta: number; reason: AdjustmentReason; note?: string | null; reservationId?: string | null; allowNegative?: boolean },
+): Promise<AdjustmentRow> {
+  const now = ctx.clock.now();
+  const { variantId, locationId } = input;
+  const level = (await tx.select().from(inventoryLevels).where(and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId))))[0];
+  const onHandAfter = (level?.onHand ?? 0) + input.delta;
+  if (onHandAfter < 0 && !input.allowNegative) {
+    throw new Conflict("inventory.negative_on_hand", "This adjustment would take on-hand stock below zero", {
+      variantId, locationId, onHand: level?.onHand ?? 0, delta: input.delta,
+    });
+  }
+  if (level) await tx.update(inventoryLevels).set({ onHand: onHandAfter, updatedAt: now }).where(eq(inventoryLevels.id, level.id));
+  else await tx.insert(inventoryLevels).values({ id: newId("stk", now), variantId, locationId, onHand: onHandAfter, updatedAt: now });
+  const row: AdjustmentRow = {
+    id: newId("adj", now), variantId, locationId, delta: input.delta, reason: input.reason, note: input.note ?? null,
+    onHandAfter, reservationId: input.reservationId ?? null, actorId: actorId(ctx.actor), createdAt: now,
+  };
+  await tx.insert(inventoryAdjustments).values(row);
+  await recordAudit(tx, ctx, {
+    action: "inventory.adjusted", targetType: "variant", targetId: variantId,
+    before: { onHand: level?.onHand ?? 0, locationId },
+    after: { onHand: onHandAfter, delta: input.delta, reason: input.reason, adjustmentId: row.id, ...(row.reservationId ? { reservationId: row.reservationId } : {}) },
+  });
+  return row;
+}
+
 /** One ledger row + the level it changes + its audit entry (+ inventory.low when it crosses the threshold). */
 export async function adjustInTx(tx: StoreTx, ctx: AuditCtx, input: AdjustInput): Promise<AdjustmentRow> {
   const now = ctx.clock.now();
   const locationId = await resolveLocation(tx, input.locationId, now);
   const before = await availability(tx, input.variantId, now);
-  const level = (await tx.select().from(inventoryLevels).where(and(eq(inventoryLevels.variantId, input.variantId), eq(inventoryLevels.locationId, locationId))))[0];
-  const onHandAfter = (level?.onHand ?? 0) + input.delta;
-  if (onHandAfter < 0 && !input.allowNegative) {
-    throw new Conflict("inventory.negative_on_hand", "This adjustment would take on-hand stock below zero", {
-      variantId: input.variantId, locationId, onHand: level?.onHand ?? 0, delta: input.delta,
-    });
-  }
-  if (level) await tx.update(inventoryLevels).set({ onHand: onHandAfter, updatedAt: now }).where(eq(inventoryLevels.id, level.id));
-  else await tx.insert(inventoryLevels).values({ id: newId("stk", now), variantId: input.variantId, locationId, onHand: onHandAfter, updatedAt: now });
-  const row: AdjustmentRow = {
-    id: newId("adj", now), variantId: input.variantId, locationId, delta: input.delta, reason: input.reason, note: input.note ?? null,
-    onHandAfter, reservationId: input.reservation?.id ?? null, actorId: actorId(ctx.actor), createdAt: now,
-  };
-  await tx.insert(inventoryAdjustments).values(row);
-  await recordAudit(tx, ctx, {
-    action: "inventory.adjusted", targetType: "variant", targetId: input.variantId,
-    before: { onHand: level?.onHand ?? 0, locationId }, after: { onHand: onHandAfter, delta: input.delta, reason: input.reason, adjustmentId: row.id },
+  const row = await moveStockInTx(tx, ctx, {
+    variantId: input.variantId, locationId, delta: input.delta, reason: input.reason, note: input.note,
+    reservationId: input.reservation?.id ?? null, allowNegative: input.allowNegative,
   });
   // A sale that commits a reservation moves reserved to sold: availability is unchanged, so nothing new to signal.
   const after = before.available + input.delta + (input.reservation?.quantity ?? 0);

@@ -1,4 +1,4 @@
-// Creating an order inside the checkout's transaction: number, lines, stock (reserve + commit per line, so the
+// Creating an order inside the checkout's transaction: number, lines, stock (one sale per line, so the
 // per-store lock makes "check then take" atomic), customer, timeline, audit, outbox. Nothing here calls the network.
 import { eq, sql } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
@@ -7,7 +7,7 @@ import { newId } from "../../kernel/ids.ts";
 import type { StoreTx } from "../../db/tx.ts";
 import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
-import { commitInTx, reserveInTx, type StockPolicy } from "../inventory/index.ts";
+import { sellInTx, type StockPolicy } from "../inventory/index.ts";
 import { customerForOrderInTx } from "../customers/index.ts";
 import type { AddressRow, ShippingMethodRow } from "../cart/cart.tables.ts";
 import { orderCounter, orderEvents, orderLines, orders, type OrderStatus, type TaxLineRow } from "./orders.tables.ts";
@@ -50,9 +50,8 @@ export async function placeOrderInTx(tx: StoreTx, ctx: AuditCtx, input: PlaceOrd
   const id = newId("ord", now);
   const taken: Array<{ locationId: string }> = [];
   for (const l of input.lines) {
-    const r = await reserveInTx(tx, ctx, { variantId: l.variantId, quantity: l.quantity, reference: id }, l.policy);
-    await commitInTx(tx, ctx, r.id);
-    taken.push({ locationId: r.locationId });
+    const { reservation } = await sellInTx(tx, ctx, { variantId: l.variantId, quantity: l.quantity, reference: id }, l.policy);
+    taken.push({ locationId: reservation.locationId });
   }
   const customer = await customerForOrderInTx(tx, ctx, { email: input.email, firstName: input.shippingAddress.firstName, lastName: input.shippingAddress.lastName });
   const number = await nextNumber(tx);
