@@ -21,7 +21,7 @@
 //     before they return. Another reader may see a commit up to one fsync before it is durable.
 // Remote and replicated databases (Turso) keep using @libsql/client's createClient: this class is for files only.
 import Database from "libsql";
-import { open, type FileHandle } from "node:fs/promises";
+import { close as closeFd, fdatasync, open as openFd } from "node:fs";
 import {
   LibsqlError,
   type Client,
@@ -323,7 +323,9 @@ export class LocalClient implements Client {
   #synced = 0;
   #syncing: Promise<void> | null = null;
   #nextSync: Promise<void> | null = null;
-  #wal: FileHandle | null = null;
+  /** Descriptor of the WAL file, opened on the first flush. (Callback fs, not fs/promises: under Bun, a
+   *  FileHandle's datasync() spends a good part of the sync on the JS thread; fs.fdatasync runs it off-thread.) */
+  #wal: number | null = null;
   /** fdatasyncs of the WAL done by flush(): one per group of commits (tests and the bench read it). */
   readonly stats = { syncs: 0 };
   #writer: Connection | null;
@@ -499,9 +501,9 @@ export class LocalClient implements Client {
   }
 
   async #sync(upTo: number): Promise<void> {
-    if (!this.#wal) {
+    if (this.#wal === null) {
       try {
-        this.#wal = await open(`${this.#opts.path}-wal`, "r+");
+        this.#wal = await new Promise<number>((resolve, reject) => openFd(`${this.#opts.path}-wal`, "r+", (e, fd) => (e ? reject(e) : resolve(fd))));
       } catch (e) {
         // No WAL file: the last close checkpointed it into the (synced) database file.
         if ((e as NodeJS.ErrnoException).code === "ENOENT") {
@@ -511,7 +513,8 @@ export class LocalClient implements Client {
         throw e;
       }
     }
-    await this.#wal.datasync();
+    const fd = this.#wal;
+    await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
     this.stats.syncs++;
     this.#synced = Math.max(this.#synced, upTo);
   }
@@ -527,7 +530,7 @@ export class LocalClient implements Client {
     // flush. A sync still running keeps its file handle until it is done.
     const wal = this.#wal;
     this.#wal = null;
-    if (wal) void (this.#syncing ?? Promise.resolve()).catch(() => {}).finally(() => wal.close().catch(() => {}));
+    if (wal !== null) void (this.#syncing ?? Promise.resolve()).catch(() => {}).finally(() => closeFd(wal, () => {}));
     this.#writer?.close();
     this.#reader?.close();
     this.#writer = null;

@@ -2,10 +2,10 @@
 // data file per process, STACK-NOTES), one queue for every store; the store id travels in every job's data and
 // the status API filters on it. Jobs relayed from an outbox carry only the row's id: the payload (e-mail
 // addresses, order data) stays in the encrypted store file, never in the plain jobs file.
-import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { Queue, UnrecoverableError, Worker, shutdownManager, type Job } from "bunqueue/client";
 import type { Platform } from "../platform.ts";
+import { syncFile } from "../kernel/fsync.ts";
 import { checkInput, InvalidJobInput, PermanentJobError, type JobDefinition, type JobRegistry } from "./define.ts";
 import { loadOutboxPayload } from "./relay.ts";
 
@@ -153,19 +153,8 @@ export class JobRuntime {
    * cut. The relay marks outbox rows relayed only after this, so a power cut cannot lose a job whose row says sent.
    */
   async syncJobsFile(): Promise<void> {
-    const wal = `${join(this.platform.config.dataDir, JOBS_FILE)}-wal`;
-    let fh;
-    try {
-      fh = await open(wal, "r+");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return; // checkpointed into the (synced) main file
-      throw e;
-    }
-    try {
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
+    // A missing WAL was checkpointed into the (synced) main file: nothing to do.
+    await syncFile(`${join(this.platform.config.dataDir, JOBS_FILE)}-wal`);
   }
 
   /** Enqueues the jobs of several outbox rows in one durable write (the relay's batches). */
