@@ -23,6 +23,7 @@ import { latestVersion } from "../src/db/migrate.ts";
 import { newId } from "../src/kernel/ids.ts";
 import { runFlagsBench, GOAL as FLAGS_GOAL } from "./flags.ts";
 import { runCheckoutBench, type CheckoutBenchResult } from "./checkout.ts";
+import { runCheckoutCost } from "./checkout-cost.ts";
 import { fmt, freePort, killAll, mean, parseWrk, percentile, round, run, stopProcess, table, track, waitForHttp, type WrkResult } from "./lib.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -562,6 +563,19 @@ async function main(): Promise<number> {
     );
   }
 
+  log("checkout cost in process (bench/checkout-cost.ts)");
+  const cost = await runCheckoutCost(quick ? 20 : 50);
+  process.stdout.write(
+    `\nCheckout cost, counted (the same 8 calls through app.handle in process, ${cost.checkouts} checkouts; store DB only, no job workers)\n\n` +
+      table(
+        ["call", "SQL statements"],
+        [...cost.perCall.map((c) => [c.call, fmt(c.statements, 1)]), ["checkout", fmt(cost.statements, 1)]],
+        ["l", "r"],
+      ) +
+      `\nper checkout: ${fmt(cost.commits, 1)} write transactions, ${fmt(cost.syncs, 1)} WAL fsyncs (shared by concurrent commits), ` +
+      `${fmt(cost.meanMs, 1)} ms mean in process. Statements include BEGIN and COMMIT.\n`,
+  );
+
   const db = await dbBench();
   const dbNotes = [
     `In-process, fresh temp data dirs. The store schema has ${latestVersion("store")} migration(s). The migrate rows run over the same ${params.migrateStores} stores:`,
@@ -620,6 +634,7 @@ async function main(): Promise<number> {
       })),
     },
     checkout,
+    checkoutCost: { ...cost, meanMs: round(cost.meanMs, 2) },
     flags: { goalPerSecond: FLAGS_GOAL, rows: flags.map((r) => ({ ...r, value: round(r.value, 0) })) },
     db: {
       notes: dbNotes.join(" "),

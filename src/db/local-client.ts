@@ -195,6 +195,7 @@ class Connection {
     readonly cacheSize: number,
     /** Called after DDL ran here: every connection's cached column lists may be stale. */
     private readonly onSchemaChange: () => void,
+    private readonly counters: { statements: number },
   ) {
     try {
       this.db = new Database(path, { encryptionKey: opts.encryptionKey, timeout: opts.timeoutMs } as Database.Options);
@@ -230,6 +231,11 @@ class Connection {
   }
 
   execute(stmt: InStatement): LocalResultSet {
+    this.counters.statements++;
+    return this.#execute(stmt);
+  }
+
+  #execute(stmt: InStatement): LocalResultSet {
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     const args = typeof stmt === "string" ? [] : bindArgs(stmt.args);
     try {
@@ -281,7 +287,8 @@ class Connection {
 
   /** Rows changed by this connection since it opened (SQLite's total_changes()). */
   totalChanges(): number {
-    return Number(this.execute("SELECT total_changes()").rows[0]![0]);
+    // Bookkeeping, not counted as a statement of the caller's.
+    return Number(this.#execute("SELECT total_changes()").rows[0]![0]);
   }
 
   get inTransaction(): boolean {
@@ -326,8 +333,11 @@ export class LocalClient implements Client {
   /** Descriptor of the WAL file, opened on the first flush. (Callback fs, not fs/promises: under Bun, a
    *  FileHandle's datasync() spends a good part of the sync on the JS thread; fs.fdatasync runs it off-thread.) */
   #wal: number | null = null;
-  /** fdatasyncs of the WAL done by flush(): one per group of commits (tests and the bench read it). */
-  readonly stats = { syncs: 0 };
+  /**
+   * What this client did, for tests and the bench: statements run (ours included: BEGIN, COMMIT, total_changes),
+   * transactions committed with changes, and fdatasyncs of the WAL done by flush() (one per group of commits).
+   */
+  readonly stats = { statements: 0, commits: 0, syncs: 0 };
   #writer: Connection | null;
   #reader: Connection | null = null;
   /** The writer is lent to one transaction (or one autocommit write) at a time; the rest wait here, in order. */
@@ -356,7 +366,7 @@ export class LocalClient implements Client {
       this.#writer?.forgetStatements();
       this.#reader?.forgetStatements();
     };
-    return new Connection(this.#opts.path, { encryptionKey: this.#opts.encryptionKey, timeoutMs: this.#opts.timeoutMs }, this.#opts.statementCacheSize, forget);
+    return new Connection(this.#opts.path, { encryptionKey: this.#opts.encryptionKey, timeoutMs: this.#opts.timeoutMs }, this.#opts.statementCacheSize, forget, this.stats);
   }
 
   #check(): Connection {
@@ -460,7 +470,10 @@ export class LocalClient implements Client {
     // The commit is not flushed here: withTx flushes after releasing the store lock, so the next writer runs
     // while this one's fsync is under way. A transaction that changed no row wrote nothing to flush.
     return new LocalTransaction(w, (committed) => {
-      if (committed && (w.totalChanges() !== changesBefore || w.schemaChanges !== schemaBefore)) this.#written++;
+      if (committed && (w.totalChanges() !== changesBefore || w.schemaChanges !== schemaBefore)) {
+        this.#written++;
+        this.stats.commits++;
+      }
       this.#releaseWriter();
     });
   }

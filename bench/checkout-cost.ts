@@ -1,0 +1,68 @@
+// What one checkout costs the store database, counted rather than timed (counts do not drift with a noisy machine):
+// the 8-call storefront flow of bench/checkout.ts through app.handle in this process, with the store's LocalClient
+// counters (src/db/local-client.ts `stats`): SQL statements run (BEGIN/COMMIT and our own bookkeeping included),
+// transactions that committed changes, and WAL fdatasyncs. Also the mean wall time of a checkout in process (no
+// HTTP, no job workers: a floor for the HTTP run). Background work after the checkout (outbox relay, e-mail job)
+// is not counted: no worker runs here.
+//
+//   bun bench/checkout-cost.ts            (run.ts imports runCheckoutCost)
+import { ADDRESS, CARD_OK, checkoutFixture } from "../src/modules/checkout/checkout.testing.ts";
+import type { LocalClient } from "../src/db/local-client.ts";
+
+export interface CheckoutCost {
+  checkouts: number;
+  /** Per checkout, and per call of the flow. */
+  statements: number;
+  commits: number;
+  syncs: number;
+  perCall: Array<{ call: string; statements: number }>;
+  meanMs: number;
+}
+
+export async function runCheckoutCost(n = 50): Promise<CheckoutCost> {
+  await using f = await checkoutFixture();
+  const variantId = await f.product(2_500, n + 10);
+  const client = (await f.t.platform.pool.get(f.s.id)).client as LocalClient;
+  const products = (await f.admin("/products?limit=100")).body as { data: Array<{ handle: string; variants: Array<{ id: string }> }> };
+  const handle = products.data.find((p) => p.variants.some((v) => v.id === variantId))!.handle;
+  const calls = ["GET product", "POST cart", "PATCH cart", "GET shipping-options", "PUT shipping-method", "POST payment", "POST complete", "GET order"];
+  const perCall = new Map(calls.map((c) => [c, 0]));
+  const ok = (r: { status: number; body: unknown }, what: string) => {
+    if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as any; // the flow reads a few fields of JSON bodies whose schema the OpenAPI tests own
+  };
+  let counting = false;
+  const step = async <T>(call: string, fn: () => Promise<T>): Promise<T> => {
+    const before = client.stats.statements;
+    const r = await fn();
+    if (counting) perCall.set(call, perCall.get(call)! + client.stats.statements - before);
+    return r;
+  };
+  const one = async (i: number) => {
+    const p = ok(await step("GET product", () => f.store(`/products/${handle}`)), "product");
+    const vid = p.variants[0].id;
+    const cart = ok(await step("POST cart", () => f.store("/carts", { json: { items: [{ variantId: vid, quantity: 1 }] } })), "cart");
+    ok(await step("PATCH cart", () => f.store(`/carts/${cart.id}`, { method: "PATCH", json: { email: `cost${i}@example.com`, shippingAddress: ADDRESS } })), "address");
+    const options = ok(await step("GET shipping-options", () => f.store(`/carts/${cart.id}/shipping-options`)), "options");
+    ok(await step("PUT shipping-method", () => f.store(`/carts/${cart.id}/shipping-method`, { method: "PUT", json: { optionId: options.data[0].id } })), "method");
+    ok(await step("POST payment", () => f.pay(cart.id, CARD_OK)), "payment");
+    const order = ok(await step("POST complete", () => f.complete(cart.id)), "complete");
+    ok(await step("GET order", () => f.store(`/orders/${order.id}?token=${order.token}`)), "order");
+  };
+  for (let i = 0; i < 5; i++) await one(-1 - i); // warm-up: caches, prepared statements, JIT
+  const s0 = { ...client.stats };
+  counting = true;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await one(i);
+  const ms = performance.now() - t0;
+  return {
+    checkouts: n,
+    statements: (client.stats.statements - s0.statements) / n,
+    commits: (client.stats.commits - s0.commits) / n,
+    syncs: (client.stats.syncs - s0.syncs) / n,
+    perCall: calls.map((call) => ({ call, statements: perCall.get(call)! / n })),
+    meanMs: ms / n,
+  };
+}
+
+if (import.meta.main) process.stdout.write(`${JSON.stringify(await runCheckoutCost(), null, 2)}\n`);
