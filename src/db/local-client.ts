@@ -21,6 +21,7 @@
 //     before they return. Another reader may see a commit up to one fsync before it is durable.
 // Remote and replicated databases (Turso) keep using @libsql/client's createClient: this class is for files only.
 import Database from "libsql";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { close as closeFd, fdatasync, open as openFd } from "node:fs";
 import {
   LibsqlError,
@@ -309,6 +310,13 @@ const DDL = /^\s*(create|alter|drop)\b/i;
 /** Statements that only read: safe on the reader connection while a transaction is open on the writer. */
 const READ_ONLY = /^\s*select\b/i;
 
+/**
+ * The transaction whose body is running, for the client's own execute(): a query built once on the database
+ * handle (a drizzle prepared statement) and run inside withTx's body joins that transaction instead of reading
+ * the committed state on the reader connection (or waiting for the writer it holds).
+ */
+const joined = new AsyncLocalStorage<LocalTransaction>();
+
 function beginFor(mode: TransactionMode): string {
   switch (mode) {
     case "write":
@@ -342,6 +350,8 @@ export class LocalClient implements Client {
   #reader: Connection | null = null;
   /** The writer is lent to one transaction (or one autocommit write) at a time; the rest wait here, in order. */
   #writerBusy = false;
+  /** The transaction holding the writer, if any. */
+  #current: LocalTransaction | null = null;
   #waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   #closed = false;
 
@@ -407,8 +417,18 @@ export class LocalClient implements Client {
     return this.#reader;
   }
 
+  /** Runs fn so that this client's execute() calls made inside it run in the transaction open now (see `joined`). */
+  joinTransaction<T>(fn: () => T): T {
+    const tx = this.#current;
+    if (!tx || tx.closed) throw new LibsqlError("No open transaction to join", "TRANSACTION_CLOSED");
+    return joined.run(tx, fn);
+  }
+
   async execute(stmtOrSql: InStatement, args?: InArgs): Promise<ResultSet> {
     const stmt: InStatement = typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
+    const inTx = joined.getStore();
+    // Only the transaction that holds the writer now: a body's stray promise that outlives it runs on its own.
+    if (inTx !== undefined && inTx === this.#current && !inTx.closed) return inTx.execute(stmt);
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     if (READ_ONLY.test(sql)) return this.#readConnection().execute(stmt);
     const w = await this.#acquireWriter();
@@ -469,13 +489,16 @@ export class LocalClient implements Client {
     }
     // The commit is not flushed here: withTx flushes after releasing the store lock, so the next writer runs
     // while this one's fsync is under way. A transaction that changed no row wrote nothing to flush.
-    return new LocalTransaction(w, (committed) => {
+    const tx = new LocalTransaction(w, (committed) => {
       if (committed && (w.totalChanges() !== changesBefore || w.schemaChanges !== schemaBefore)) {
         this.#written++;
         this.stats.commits++;
       }
+      if (this.#current === tx) this.#current = null;
       this.#releaseWriter();
     });
+    this.#current = tx;
+    return tx;
   }
 
   async executeMultiple(sql: string): Promise<void> {

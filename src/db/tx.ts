@@ -10,6 +10,14 @@ export type StoreTx = Parameters<Parameters<StoreDb["transaction"]>[0]>[0];
 
 const active = new AsyncLocalStorage<ReadonlySet<string>>();
 
+/** The store database a withTx transaction belongs to: prepared queries are built on it (src/db/prepared.ts). */
+const txDbs = new WeakMap<object, StoreDb>();
+
+/** The database handle behind `tx` (itself when it already is one). */
+export function dbOf(tx: StoreTx | StoreDb): StoreDb {
+  return txDbs.get(tx) ?? (tx as StoreDb);
+}
+
 export class NestedTransactionError extends Error {
   constructor(storeId: string) {
     super(`withTx called inside another withTx of store ${storeId}; pass the outer tx down instead (it would deadlock)`);
@@ -23,7 +31,15 @@ export async function withTx<T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Pr
   if (held?.has(store.id)) throw new NestedTransactionError(store.id);
   const next = new Set(held ?? []);
   next.add(store.id);
-  const result = await active.run(next, () => store.withLock(() => store.db.transaction(fn)));
+  const result = await active.run(next, () =>
+    store.withLock(() =>
+      store.db.transaction((tx) => {
+        txDbs.set(tx, store.db);
+        // Queries prepared once on store.db (src/db/prepared.ts) run in this transaction when called from fn.
+        return store.client.joinTransaction(() => fn(tx));
+      }),
+    ),
+  );
   // Durable before anyone is told: the fsync runs off the JS thread and outside the lock, shared with the
   // transactions that committed meanwhile (group commit, local-client.ts).
   await store.flush();

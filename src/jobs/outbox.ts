@@ -1,6 +1,7 @@
 // Writing to the outbox. Call inside the withTx of the change the effect belongs to.
 // The relay (jobs module) moves rows to the queue after commit; see outbox.tables.ts for the guarantees.
 import type { StoreTx } from "../db/tx.ts";
+import { insertRow } from "../db/prepared.ts";
 import type { ControlDb } from "../db/client.ts";
 import { newId } from "../kernel/ids.ts";
 import { outbox } from "./outbox.tables.ts";
@@ -15,7 +16,7 @@ export interface OutboxInput {
 /** Store effect, in the store transaction. Returns the outbox row id. */
 export async function addOutbox(tx: StoreTx, now: number, input: OutboxInput): Promise<string> {
   const id = newId("evt", now);
-  await tx.insert(outbox).values({ id, topic: input.topic, key: input.key, payload: input.payload, createdAt: now });
+  await insertRow(tx, outbox, { id, topic: input.topic, key: input.key, payload: input.payload, createdAt: now });
   return id;
 }
 

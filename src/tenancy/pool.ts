@@ -1,10 +1,10 @@
 // The tenant pool: a bounded LRU of open store databases, opened lazily on first use, migrated on open under the
 // store's lock, and closed when idle. An open libSQL client costs ~277 KiB and 3 file descriptors (STACK-NOTES),
 // so thousands of stores cannot all stay open.
-import type { Client } from "@libsql/client";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { deriveFileKey, openClient, storeDrizzle, type StoreDb } from "../db/client.ts";
+import type { LocalClient } from "../db/local-client.ts";
 import { latestVersion, migrate, schemaVersion, type MigrationResult } from "../db/migrate.ts";
 import { KeyedLock } from "../kernel/lock.ts";
 import { NotFound } from "../kernel/errors.ts";
@@ -12,7 +12,7 @@ import type { Logger } from "../kernel/logger.ts";
 
 export interface StoreHandle {
   readonly id: string;
-  readonly client: Client;
+  readonly client: LocalClient;
   readonly db: StoreDb;
   /** Runs fn holding this store's write lock. */
   withLock<T>(fn: () => Promise<T>): Promise<T>;

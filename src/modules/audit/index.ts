@@ -3,7 +3,8 @@
 import { createHash } from "node:crypto";
 import { asc, desc } from "drizzle-orm";
 import type { Ctx, Actor } from "../../kernel/context.ts";
-import type { StoreTx } from "../../db/tx.ts";
+import { dbOf, type StoreTx } from "../../db/tx.ts";
+import { insertRow, prepared } from "../../db/prepared.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { newId } from "../../kernel/ids.ts";
 import { auditLog } from "./audit.tables.ts";
@@ -52,7 +53,9 @@ const heads = new WeakMap<object, { seq: number; hash: string }>();
 
 export async function recordAudit(tx: StoreTx, ctx: Pick<Ctx, "actor" | "requestId" | "clock">, e: AuditEntry): Promise<void> {
   // Inside withTx: the store lock makes read-last-then-append safe.
-  const last = heads.get(tx) ?? (await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1))[0];
+  const last =
+    heads.get(tx) ??
+    (await prepared(dbOf(tx), "audit.head", (db) => db.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).prepare()).all())[0];
   const row = {
     id: newId("aud", ctx.clock.now()),
     seq: (last?.seq ?? 0) + 1,
@@ -68,7 +71,7 @@ export async function recordAudit(tx: StoreTx, ctx: Pick<Ctx, "actor" | "request
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
   const hash = entryHash(prevHash, row);
-  await tx.insert(auditLog).values({ ...row, prevHash, hash });
+  await insertRow(tx, auditLog, { ...row, prevHash, hash });
   heads.set(tx, { seq: row.seq, hash });
 }
 

@@ -4,7 +4,8 @@ import type { Ctx } from "../../kernel/context.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../kernel/errors.ts";
 import { isCurrency } from "../../kernel/currency.ts";
 import { isId, newId } from "../../kernel/ids.ts";
-import { withTx, type StoreTx } from "../../db/tx.ts";
+import { dbOf, withTx, type StoreTx } from "../../db/tx.ts";
+import { insertRow, prepared, updateById } from "../../db/prepared.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { getVariants, type VariantInfo } from "../catalog/index.ts";
 import { availability } from "../inventory/index.ts";
@@ -27,7 +28,9 @@ export function isCountryCode(code: string): boolean {
 }
 
 export async function cartRow(db: Db, id: string): Promise<CartRow> {
-  const c = isId("cart", id) ? (await db.select().from(carts).where(eq(carts.id, id)))[0] : undefined;
+  const c = isId("cart", id)
+    ? (await prepared(dbOf(db), "cart.row", (d) => d.select().from(carts).where(eq(carts.id, sql.placeholder("id"))).prepare()).all({ id }))[0]
+    : undefined;
   if (!c) throw new NotFound("cart", id);
   return c;
 }
@@ -41,12 +44,7 @@ function prepare(db: StoreDb) {
     lines: db.select().from(cartLines).where(eq(cartLines.cartId, sql.placeholder("id"))).orderBy(asc(cartLines.id)).prepare(),
   };
 }
-const prepared = new WeakMap<StoreDb, ReturnType<typeof prepare>>();
-function statements(db: StoreDb) {
-  let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = prepare(db)));
-  return s;
-}
+const statements = (db: StoreDb) => prepared(db, "cart.read", prepare);
 
 /** The cart and its lines, outside any transaction (views, checks before a write). */
 export async function readCart(db: StoreDb, id: string): Promise<{ cart: CartRow; lines: CartLineRow[] }> {
@@ -78,20 +76,24 @@ async function sellable(db: Db, ctx: Pick<Ctx, "store" | "clock">, variantId: st
 }
 
 async function touch(tx: StoreTx, cartId: string, now: number): Promise<void> {
-  await tx.update(carts).set({ updatedAt: now }).where(eq(carts.id, cartId));
+  await updateById(tx, carts, cartId, { updatedAt: now });
 }
 
 /** Adds or merges a line (same variant → one line, quantities summed; a re-add refreshes the snapshot). */
 async function addLineInTx(tx: StoreTx, ctx: Ctx, cart: CartRow, variantId: string, quantity: number): Promise<void> {
   const now = ctx.clock.now();
-  const existing = (await tx.select().from(cartLines).where(and(eq(cartLines.cartId, cart.id), eq(cartLines.variantId, variantId))))[0];
+  const existing = (
+    await prepared(dbOf(tx), "cart.lineOfVariant", (d) =>
+      d.select().from(cartLines).where(and(eq(cartLines.cartId, sql.placeholder("cartId")), eq(cartLines.variantId, sql.placeholder("variantId")))).prepare(),
+    ).all({ cartId: cart.id, variantId })
+  )[0];
   const total = (existing?.quantity ?? 0) + quantity;
   if (total > 10_000) throw new ValidationFailed("cart.quantity_too_large", "At most 10000 of one variant per cart", { variantId });
   const { v, unitPrice } = await sellable(tx, ctx, variantId, cart.currency, total);
   if (existing) {
-    await tx.update(cartLines).set({ quantity: total, unitPrice, title: v.title, sku: v.sku, updatedAt: now }).where(eq(cartLines.id, existing.id));
+    await updateById(tx, cartLines, existing.id, { quantity: total, unitPrice, title: v.title, sku: v.sku, updatedAt: now });
   } else {
-    await tx.insert(cartLines).values({ id: newId("line", now), cartId: cart.id, variantId, title: v.title, sku: v.sku, quantity, unitPrice, createdAt: now, updatedAt: now });
+    await insertRow(tx, cartLines, { id: newId("line", now), cartId: cart.id, variantId, title: v.title, sku: v.sku, quantity, unitPrice, createdAt: now, updatedAt: now });
   }
 }
 
@@ -105,7 +107,7 @@ export async function createCart(ctx: Ctx, input: { currency?: string; email?: s
       id, currency, email: input.email?.toLowerCase() ?? null, customerId: null, shippingAddress: null, billingAddress: null,
       shippingMethod: null, paymentId: null, status: "open", orderId: null, createdAt: now, updatedAt: now, completedAt: null,
     };
-    await tx.insert(carts).values(row);
+    await insertRow(tx, carts, row);
     for (const it of input.items ?? []) await addLineInTx(tx, ctx, row, it.variantId, it.quantity);
   });
   return id;
@@ -169,7 +171,7 @@ export async function updateCart(
       // Another country may have other rates: the buyer picks again (the same country keeps the choice, re-priced).
       if (cart.shippingAddress?.countryCode !== input.shippingAddress.countryCode) patch.shippingMethod = null;
     }
-    await tx.update(carts).set(patch).where(eq(carts.id, cart.id));
+    await updateById(tx, carts, cart.id, patch);
   });
 }
 

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
 import { NotFound, ValidationFailed } from "../../kernel/errors.ts";
 import { withTx } from "../../db/tx.ts";
+import { updateById } from "../../db/prepared.ts";
 import { shippingOptions } from "../shipping/index.ts";
 import { getVariants } from "../catalog/index.ts";
 import { paymentRow, paymentView } from "../payments/index.ts";
@@ -55,6 +56,6 @@ export async function setShippingMethod(ctx: Ctx, id: string, optionId: string):
     const cart = await cartRow(tx, id);
     if (cart.status !== "open") throw new Conflict("cart.completed", "This cart is already completed; start a new cart", { cartId: id });
     const method = { optionId: o.id, name: o.name, carrier: o.carrier, amount: o.price.amount, currency: o.price.currency };
-    await tx.update(carts).set({ shippingMethod: method, updatedAt: ctx.clock.now() }).where(eq(carts.id, id));
+    await updateById(tx, carts, id, { shippingMethod: method, updatedAt: ctx.clock.now() });
   });
 }

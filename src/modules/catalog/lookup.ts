@@ -3,6 +3,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { products, variants, type ProductStatus, type TaxCategory } from "./catalog.tables.ts";
+import { prepared } from "../../db/prepared.ts";
 
 export interface VariantInfo {
   id: string;
@@ -46,12 +47,7 @@ function prepare(db: StoreDb) {
   };
 }
 
-const prepared = new WeakMap<StoreDb, ReturnType<typeof prepare>>();
-function statements(db: StoreDb) {
-  let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = prepare(db)));
-  return s;
-}
+const statements = (db: StoreDb) => prepared(db, "catalog.lookup", prepare);
 
 type Row = Awaited<ReturnType<ReturnType<typeof prepare>["one"]["execute"]>>[number];
 

@@ -9,6 +9,7 @@ import { eq } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
 import { Conflict } from "../../kernel/errors.ts";
 import { withTx } from "../../db/tx.ts";
+import { updateById } from "../../db/prepared.ts";
 import { carts, cartRow, loadCart } from "../cart/index.ts";
 import { InsufficientStock } from "../inventory/index.ts";
 import { getProvider, paymentRow, payments, recordPaymentEvent } from "../payments/index.ts";
@@ -72,9 +73,9 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
         taxNote: priced.taxNote,
       });
       const now = ctx.clock.now();
-      await tx.update(carts).set({ status: "completed", orderId: placed.id, completedAt: now, updatedAt: now }).where(eq(carts.id, cartId));
+      await updateById(tx, carts, cartId, { status: "completed", orderId: placed.id, completedAt: now, updatedAt: now });
       // The link only: the order's own audit entry names the payment.
-      await tx.update(payments).set({ orderId: placed.id, updatedAt: now }).where(eq(payments.id, paid.id));
+      await updateById(tx, payments, paid.id, { orderId: placed.id, updatedAt: now });
       return { order: placed, created: true };
     }));
   } catch (err) {

@@ -6,6 +6,7 @@ import type { Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { withTx } from "../../db/tx.ts";
+import { updateById } from "../../db/prepared.ts";
 import { cartRow, carts, loadCart } from "../cart/index.ts";
 import {
   getPaymentSettings, getProvider, insertPayment, paymentRow, paymentView, recordPaymentEvent, type PaymentRow, type ProviderContext, type ProviderSession,
@@ -76,7 +77,7 @@ export async function createPaymentSession(ctx: Ctx, cartId: string, input: { pr
         id, cartId, orderId: null, provider: provider.id, captureMethod: settings.captureMethod, amount: total.amount, currency: total.currency,
         capturedAmount: 0, refundedAmount: 0, ...sessionPatch(s),
       }, s.failureReason);
-      await tx.update(carts).set({ paymentId: id, updatedAt: ctx.clock.now() }).where(eq(carts.id, cartId));
+      await updateById(tx, carts, cartId, { paymentId: id, updatedAt: ctx.clock.now() });
       return p;
     });
   } catch (err) {

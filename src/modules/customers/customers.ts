@@ -4,7 +4,8 @@ import type { Ctx } from "../../kernel/context.ts";
 import { NotFound } from "../../kernel/errors.ts";
 import { isId, newId } from "../../kernel/ids.ts";
 import { decodeCursor, toPage } from "../../kernel/pagination.ts";
-import type { StoreTx } from "../../db/tx.ts";
+import { dbOf, type StoreTx } from "../../db/tx.ts";
+import { insertRow, prepared, updateById } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { customers } from "./customers.tables.ts";
@@ -22,13 +23,14 @@ export async function customerForOrderInTx(
 ): Promise<CustomerRow> {
   const email = input.email.toLowerCase();
   const now = ctx.clock.now();
-  const found = (await tx.select().from(customers).where(eq(customers.email, email)))[0];
+  const found = (await prepared(dbOf(tx), "customer.byEmail", (d) => d.select().from(customers).where(eq(customers.email, sql.placeholder("email"))).prepare()).all({ email }))[0];
   if (found) {
-    await tx.update(customers).set({ ordersCount: sql`${customers.ordersCount} + 1`, updatedAt: now }).where(eq(customers.id, found.id));
+    // Read in this transaction, under the store lock: the count cannot have moved since.
+    await updateById(tx, customers, found.id, { ordersCount: found.ordersCount + 1, updatedAt: now });
     return { ...found, ordersCount: found.ordersCount + 1, updatedAt: now };
   }
   const row: CustomerRow = { id: newId("cus", now), email, firstName: input.firstName ?? null, lastName: input.lastName ?? null, ordersCount: 1, createdAt: now, updatedAt: now };
-  await tx.insert(customers).values(row);
+  await insertRow(tx, customers, row);
   await recordAudit(tx, ctx, { action: "customer.created", targetType: "customer", targetId: row.id, after: { email } });
   await addOutbox(tx, now, { topic: "event", key: `customer.created:${row.id}`, payload: { type: "customer.created", customerId: row.id, email } });
   return row;

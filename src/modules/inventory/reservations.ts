@@ -6,6 +6,7 @@ import { Conflict, NotFound, ValidationFailed } from "../../kernel/errors.ts";
 import { isId, newId } from "../../kernel/ids.ts";
 import { decodeCursor, toPage, type Page } from "../../kernel/pagination.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
+import { insertRow } from "../../db/prepared.ts";
 import { recordAudit } from "../audit/index.ts";
 import { inventoryReservations } from "./inventory.tables.ts";
 import { InsufficientStock } from "./inventory.errors.ts";
@@ -120,7 +121,7 @@ export async function sellInTx(
     id: newId("rsv", now), variantId: input.variantId, locationId, quantity: input.quantity, reference: input.reference,
     status: "committed", expiresAt: null, createdAt: now, updatedAt: now,
   };
-  await tx.insert(inventoryReservations).values(reservation);
+  await insertRow(tx, inventoryReservations, reservation);
   const adjustment = await moveStockInTx(tx, ctx, {
     variantId: input.variantId, locationId, delta: -input.quantity, reason: "sold", reservationId: reservation.id,
     allowNegative: true, // a backordered sale: on-hand goes negative and the ledger shows it

@@ -5,12 +5,14 @@ import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../kernel/errors.ts";
 import { isId, newId } from "../../kernel/ids.ts";
-import { withTx, type StoreTx } from "../../db/tx.ts";
+import { dbOf, withTx, type StoreTx } from "../../db/tx.ts";
+import { insertRow, prepared, updateById } from "../../db/prepared.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { actorId, recordAudit } from "../audit/index.ts";
 import { addOutbox } from "../../jobs/outbox.ts";
 import { getVariant, type VariantInfo } from "../catalog/index.ts";
 import {
+
   inventoryAdjustments, inventoryItems, inventoryLevels, inventoryReservations, stockLocations, type AdjustmentReason,
 } from "./inventory.tables.ts";
 
@@ -29,7 +31,7 @@ export async function requireVariant(ctx: Pick<Ctx, "store">, variantId: string)
 
 /** The default location, created on first use (inside the caller's tx, so two first uses cannot both create it). */
 export async function defaultLocationId(tx: StoreTx, now: number): Promise<string> {
-  const found = (await tx.select({ id: stockLocations.id }).from(stockLocations).where(eq(stockLocations.isDefault, true)))[0];
+  const found = (await prepared(dbOf(tx), "inventory.defaultLocation", (d) => d.select({ id: stockLocations.id }).from(stockLocations).where(eq(stockLocations.isDefault, true)).prepare()).all())[0];
   if (found) return found.id;
   const id = newId("loc", now);
   await tx.insert(stockLocations).values({ id, name: DEFAULT_LOCATION_NAME, isDefault: true, createdAt: now });
@@ -67,7 +69,11 @@ export async function availability(db: Db, variantId: string, now: number, locat
 }
 
 export async function lowStockThreshold(db: Db, variantId: string): Promise<number | null> {
-  const row = (await db.select({ t: inventoryItems.lowStockThreshold }).from(inventoryItems).where(eq(inventoryItems.variantId, variantId)))[0];
+  const row = (
+    await prepared(dbOf(db), "inventory.threshold", (d) =>
+      d.select({ t: inventoryItems.lowStockThreshold }).from(inventoryItems).where(eq(inventoryItems.variantId, sql.placeholder("variantId"))).prepare(),
+    ).all({ variantId })
+  )[0];
   return row?.t ?? null;
 }
 
@@ -108,20 +114,24 @@ export async function moveStockInTx(
 ): Promise<AdjustmentRow> {
   const now = ctx.clock.now();
   const { variantId, locationId } = input;
-  const level = (await tx.select().from(inventoryLevels).where(and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId))))[0];
+  const level = (
+    await prepared(dbOf(tx), "inventory.level", (db) =>
+      db.select().from(inventoryLevels).where(and(eq(inventoryLevels.variantId, sql.placeholder("variantId")), eq(inventoryLevels.locationId, sql.placeholder("locationId")))).prepare(),
+    ).all({ variantId, locationId })
+  )[0];
   const onHandAfter = (level?.onHand ?? 0) + input.delta;
   if (onHandAfter < 0 && !input.allowNegative) {
     throw new Conflict("inventory.negative_on_hand", "This adjustment would take on-hand stock below zero", {
       variantId, locationId, onHand: level?.onHand ?? 0, delta: input.delta,
     });
   }
-  if (level) await tx.update(inventoryLevels).set({ onHand: onHandAfter, updatedAt: now }).where(eq(inventoryLevels.id, level.id));
-  else await tx.insert(inventoryLevels).values({ id: newId("stk", now), variantId, locationId, onHand: onHandAfter, updatedAt: now });
+  if (level) await updateById(tx, inventoryLevels, level.id, { onHand: onHandAfter, updatedAt: now });
+  else await insertRow(tx, inventoryLevels, { id: newId("stk", now), variantId, locationId, onHand: onHandAfter, updatedAt: now });
   const row: AdjustmentRow = {
     id: newId("adj", now), variantId, locationId, delta: input.delta, reason: input.reason, note: input.note ?? null,
     onHandAfter, reservationId: input.reservationId ?? null, actorId: actorId(ctx.actor), createdAt: now,
   };
-  await tx.insert(inventoryAdjustments).values(row);
+  await insertRow(tx, inventoryAdjustments, row);
   await recordAudit(tx, ctx, {
     action: "inventory.adjusted", targetType: "variant", targetId: variantId,
     before: { onHand: level?.onHand ?? 0, locationId },

@@ -8,6 +8,7 @@ import { KeyedLock } from "../../kernel/lock.ts";
 import { newId } from "../../kernel/ids.ts";
 import { formatMoney } from "../../kernel/money.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
+import { updateById } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { adjustInTx } from "../inventory/index.ts";
@@ -31,7 +32,7 @@ async function restatus(tx: StoreTx, o: OrderRow, p: PaymentRow, patch: Partial<
   const lines = await orderLinesOf(tx, o.id);
   const next = { ...o, ...patch, updatedAt: now };
   next.status = deriveStatus(next, p, lines);
-  await tx.update(orders).set({ ...patch, status: next.status, updatedAt: now }).where(eq(orders.id, o.id));
+  await updateById(tx, orders, o.id, { ...patch, status: next.status, updatedAt: now });
   return next;
 }
 

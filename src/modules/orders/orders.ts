@@ -1,5 +1,5 @@
 // Reading orders: rows, the derived status, the admin and buyer views, the admin list with filters.
-import { and, desc, eq, gte, inArray, lt, lte } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import { timingSafeEqual } from "node:crypto";
 import type { Ctx } from "../../kernel/context.ts";
 import { NotFound } from "../../kernel/errors.ts";
@@ -9,13 +9,15 @@ import type { StoreTx } from "../../db/tx.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { paymentRow, paymentView, type PaymentRow } from "../payments/index.ts";
 import { fulfillments, orderEvents, orderLines, orders, refunds, type OrderStatus } from "./orders.tables.ts";
-import type { OrderLineRow, OrderRow } from "./place.ts";
+import { orderLinesOf, type OrderLineRow, type OrderRow } from "./place.ts";
+import { prepared } from "../../db/prepared.ts";
+import { dbOf } from "../../db/tx.ts";
 
 type Db = StoreDb | StoreTx;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function getOrderRow(db: Db, id: string): Promise<OrderRow> {
-  const o = isId("ord", id) ? (await db.select().from(orders).where(eq(orders.id, id)))[0] : undefined;
+  const o = isId("ord", id) ? (await prepared(dbOf(db), "order.row", (d) => d.select().from(orders).where(eq(orders.id, sql.placeholder("id"))).prepare()).all({ id }))[0] : undefined;
   if (!o) throw new NotFound("order", id);
   return o;
 }
@@ -57,11 +59,13 @@ function baseView(o: OrderRow, lines: OrderLineRow[]) {
 }
 
 async function fulfillmentViews(db: Db, orderId: string) {
-  const rows = await db.select().from(fulfillments).where(eq(fulfillments.orderId, orderId)).orderBy(fulfillments.id);
+  const rows = await prepared(dbOf(db), "order.fulfillments", (d) =>
+    d.select().from(fulfillments).where(eq(fulfillments.orderId, sql.placeholder("orderId"))).orderBy(fulfillments.id).prepare(),
+  ).all({ orderId });
   return rows.map((f) => ({ id: f.id, carrier: f.carrier, trackingNumber: f.trackingNumber, trackingUrl: f.trackingUrl, lines: f.lines, createdAt: iso(f.createdAt) }));
 }
 
-const linesOf = (db: Db, orderId: string) => db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.position);
+const linesOf = (db: Db, orderId: string) => orderLinesOf(db, orderId);
 
 export async function adminOrderView(db: Db, o: OrderRow) {
   const [lines, payment, timeline, refundRows, ful] = await Promise.all([

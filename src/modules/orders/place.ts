@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { Ctx } from "../../kernel/context.ts";
 import { newId } from "../../kernel/ids.ts";
 import type { StoreTx } from "../../db/tx.ts";
+import { insertRow } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { sellInTx, type StockPolicy } from "../inventory/index.ts";
@@ -12,6 +13,8 @@ import { customerForOrderInTx } from "../customers/index.ts";
 import type { AddressRow, ShippingMethodRow } from "../cart/cart.tables.ts";
 import { orderCounter, orderEvents, orderLines, orders, type OrderStatus, type TaxLineRow } from "./orders.tables.ts";
 import { orderEmailData } from "./emails.ts";
+import { dbOf } from "../../db/tx.ts";
+import { prepared } from "../../db/prepared.ts";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
@@ -41,7 +44,7 @@ async function nextNumber(tx: StoreTx): Promise<number> {
 }
 
 export async function addTimeline(tx: StoreTx, now: number, orderId: string, type: string, message: string, data: Record<string, unknown> | null = null): Promise<void> {
-  await tx.insert(orderEvents).values({ id: newId("oev", now), orderId, type, message, data, createdAt: now });
+  await insertRow(tx, orderEvents, { id: newId("oev", now), orderId, type, message, data, createdAt: now });
 }
 
 /** Throws InsufficientStock (inventory) when a line's stock is gone: the caller's transaction then rolls back whole. */
@@ -60,12 +63,12 @@ export async function placeOrderInTx(tx: StoreTx, ctx: AuditCtx, input: PlaceOrd
     status: input.status, email: input.email, currency: input.currency, shippingAddress: input.shippingAddress, billingAddress: input.billingAddress,
     shippingMethod: input.shippingMethod, ...input.totals, refundedTotal: 0, taxNote: input.taxNote, cancelledAt: null, createdAt: now, updatedAt: now,
   };
-  await tx.insert(orders).values(order);
+  await insertRow(tx, orders, order);
   const lineRows: OrderLineRow[] = input.lines.map((l, i) => ({
     id: newId("line", now), orderId: id, variantId: l.variantId, title: l.title, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice,
     total: l.total, taxTotal: l.taxTotal, taxLines: l.taxLines, fulfilledQuantity: 0, locationId: taken[i]!.locationId, position: i,
   }));
-  if (lineRows.length > 0) await tx.insert(orderLines).values(lineRows);
+  for (const l of lineRows) await insertRow(tx, orderLines, l);
   await addTimeline(tx, now, id, "placed", `Order ${number} placed`, { total: input.totals.total, currency: input.currency });
   if (input.status === "paid") await addTimeline(tx, now, id, "paid", "Payment captured", { amount: input.totals.total });
   await recordAudit(tx, ctx, { action: "order.placed", targetType: "order", targetId: id, after: { number, email: input.email, total: input.totals.total, currency: input.currency, status: input.status, paymentId: input.paymentId } });
@@ -77,5 +80,5 @@ export async function placeOrderInTx(tx: StoreTx, ctx: AuditCtx, input: PlaceOrd
 }
 
 export async function orderLinesOf(tx: StoreTx | Ctx["store"]["db"], orderId: string): Promise<OrderLineRow[]> {
-  return tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.position);
+  return prepared(dbOf(tx), "order.lines", (d) => d.select().from(orderLines).where(eq(orderLines.orderId, sql.placeholder("orderId"))).orderBy(orderLines.position).prepare()).all({ orderId });
 }

@@ -1,15 +1,18 @@
 // Payment records and settings. Provider calls happen outside transactions; what they answered is written here,
 // inside one, with an event row and an audit entry per payment event.
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
 import { newId } from "../../kernel/ids.ts";
 import { NotFound } from "../../kernel/errors.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
+import { insertRow, updateById } from "../../db/prepared.ts";
 import { cachedConfig, invalidateConfig } from "../../tenancy/config-cache.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { recordAudit } from "../audit/index.ts";
 import { paymentEvents, payments, paymentSettings, type PaymentStatus } from "./payments.tables.ts";
 import type { CaptureMethod, ProviderSession } from "./provider.ts";
+import { dbOf } from "../../db/tx.ts";
+import { prepared } from "../../db/prepared.ts";
 
 export type PaymentRow = typeof payments.$inferSelect;
 type AuditCtx = Pick<Ctx, "actor" | "requestId" | "clock">;
@@ -57,8 +60,8 @@ export async function recordPaymentEvent(
 ): Promise<PaymentRow> {
   const now = ctx.clock.now();
   const next = { ...payment, ...patch, updatedAt: now };
-  await tx.update(payments).set({ ...patch, updatedAt: now }).where(eq(payments.id, payment.id));
-  await tx.insert(paymentEvents).values({
+  await updateById(tx, payments, payment.id, { ...patch, updatedAt: now });
+  await insertRow(tx, paymentEvents, {
     id: newId("pev", now), paymentId: payment.id, type: e.type, amount: e.amount ?? null, reference: e.reference ?? null, detail: e.detail ?? null, createdAt: now,
   });
   await recordAudit(tx, ctx, {
@@ -72,7 +75,7 @@ export async function recordPaymentEvent(
 export async function insertPayment(tx: StoreTx, ctx: AuditCtx, row: Omit<PaymentRow, "createdAt" | "updatedAt">, detail: string | null): Promise<PaymentRow> {
   const now = ctx.clock.now();
   const full: PaymentRow = { ...row, createdAt: now, updatedAt: now };
-  await tx.insert(payments).values(full);
+  await insertRow(tx, payments, full);
   await tx.insert(paymentEvents).values({
     id: newId("pev", now), paymentId: row.id, type: `session_${row.status}`, amount: row.amount, reference: row.providerRef, detail, createdAt: now,
   });
@@ -81,7 +84,7 @@ export async function insertPayment(tx: StoreTx, ctx: AuditCtx, row: Omit<Paymen
 }
 
 export async function paymentRow(db: StoreDb | StoreTx, id: string): Promise<PaymentRow> {
-  const p = (await db.select().from(payments).where(eq(payments.id, id)))[0];
+  const p = (await prepared(dbOf(db), "payment.row", (d) => d.select().from(payments).where(eq(payments.id, sql.placeholder("id"))).prepare()).all({ id }))[0];
   if (!p) throw new NotFound("payment", id);
   return p;
 }
