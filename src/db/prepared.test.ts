@@ -18,7 +18,7 @@ async function storeOf() {
 }
 
 const raw = async (store: Awaited<ReturnType<typeof storeOf>>, q: string, args: unknown[] = []) =>
-  (await store.client.execute({ sql: q, args: args as never })).rows.map((r) => ({ ...r }));
+  (await store.client.execute({ sql: q, args: args as never })).rows.map((r): Record<string, unknown> => ({ ...r }));
 
 describe("insertRow", () => {
   test("writes what the builder writes: NULL stays NULL (also in a JSON column), JSON is encoded once", async () => {
