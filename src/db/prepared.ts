@@ -64,12 +64,14 @@ export async function insertRow<T extends SQLiteTable>(
 }
 
 /** `tx.update(table).set(patch).where(eq(table.id, id))`, prepared per table and patch shape. */
-export async function updateById<T extends SQLiteTable>(tx: StoreTx | StoreDb, table: T, id: string, patch: Partial<T["$inferInsert"]>): Promise<void> {
+export async function updateById<T extends SQLiteTable>(
+  tx: StoreTx | StoreDb, table: T, id: string, patch: { [K in keyof T["$inferInsert"]]?: T["$inferInsert"][K] | SQL },
+): Promise<void> {
   const idColumn = getTableColumns(table).id;
   if (!idColumn) throw new Error(`updateById: table ${getTableName(table)} has no id column`);
   const s = shape(patch as Row);
   if (!s || s.keys.includes("__id")) {
-    await tx.update(table).set(patch).where(sql`${idColumn} = ${id}`);
+    await tx.update(table).set(patch as Partial<T["$inferInsert"]>).where(sql`${idColumn} = ${id}`);
     return;
   }
   const key = `update ${getTableName(table)} (${s.sig})`;
