@@ -746,3 +746,22 @@ describe("LocalClient flush(): what it syncs", () => {
     expect(Number((await c.execute("select 1")).rows[0]![0])).toBe(1);
   });
 });
+
+describe("LocalClient reads while a write transaction is open", () => {
+  test("before the transaction changes anything, outside reads see the committed state; after, still only that", async () => {
+    using c = await open({ encryptionKey: KEY });
+    await c.execute("create table t (id integer primary key, x text)");
+    await c.execute("insert into t (x) values ('committed')");
+    const tx = await c.transaction("write");
+    await tx.execute("select count(*) from t"); // reads only: nothing changed yet
+    expect((await c.execute("select x from t order by id")).rows.map((r) => r[0])).toEqual(["committed"]);
+    await tx.execute("insert into t (x) values ('uncommitted')");
+    expect((await c.execute("select x from t order by id")).rows.map((r) => r[0])).toEqual(["committed"]);
+    await tx.execute("delete from t where x = 'uncommitted'"); // back to the same rows, but it did change things
+    expect((await c.execute("select count(*) from t")).rows[0]![0]).toBe(1);
+    await tx.rollback();
+    const read = await c.transaction("read");
+    expect((await c.execute("select count(*) from t")).rows[0]![0]).toBe(1);
+    await read.commit();
+  });
+});

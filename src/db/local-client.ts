@@ -413,6 +413,12 @@ export class LocalClient implements Client {
   #readConnection(): Connection {
     const w = this.#check();
     if (!this.#writerBusy) return w;
+    // A transaction that has not changed anything yet sees exactly the committed state: it holds the write lock,
+    // so nothing can commit under it. Reading through it keeps the writer's warm page cache; the reader's is
+    // thrown away by SQLite after every commit, and on an encrypted file every page it reads again is decrypted
+    // (a point read: ~58 µs instead of ~14 µs, measured).
+    const tx = this.#current;
+    if (tx !== null && tx.pristine()) return w;
     this.#reader ??= this.#open();
     return this.#reader;
   }
@@ -489,7 +495,9 @@ export class LocalClient implements Client {
     }
     // The commit is not flushed here: withTx flushes after releasing the store lock, so the next writer runs
     // while this one's fsync is under way. A transaction that changed no row wrote nothing to flush.
-    const tx = new LocalTransaction(w, (committed) => {
+    // Only a write transaction (BEGIN IMMEDIATE) freezes the committed state by holding the write lock.
+    const unchanged = () => mode === "write" && w.inTransaction && w.totalChanges() === changesBefore && w.schemaChanges === schemaBefore;
+    const tx = new LocalTransaction(w, unchanged, (committed) => {
       if (committed && (w.totalChanges() !== changesBefore || w.schemaChanges !== schemaBefore)) {
         this.#written++;
         this.stats.commits++;
@@ -590,9 +598,19 @@ class LocalTransaction implements Transaction {
   #conn: Connection | null;
   #settle: ((committed: boolean) => void) | null;
 
-  constructor(conn: Connection, settle: (committed: boolean) => void) {
+  constructor(
+    conn: Connection,
+    /** True while the transaction has changed no row and no schema (its reads are the committed state). */
+    readonly unchanged: () => boolean,
+    settle: (committed: boolean) => void,
+  ) {
     this.#conn = conn;
     this.#settle = settle;
+  }
+
+  /** Open and unchanged: a read outside it may run on its connection and see exactly the committed state. */
+  pristine(): boolean {
+    return this.#conn !== null && this.#conn.inTransaction && this.unchanged();
   }
 
   get closed(): boolean {

@@ -36,10 +36,13 @@ export interface PlaceOrderInput {
 
 /** Next order number: a counter row bumped in the caller's transaction, so numbers are dense and never reused. */
 async function nextNumber(tx: StoreTx): Promise<number> {
-  const [row] = await tx
-    .insert(orderCounter).values({ id: 1, last: 1001 })
-    .onConflictDoUpdate({ target: orderCounter.id, set: { last: sql`${orderCounter.last} + 1` } })
-    .returning({ last: orderCounter.last });
+  const [row] = await prepared(dbOf(tx), "order.nextNumber", (db) =>
+    db
+      .insert(orderCounter).values({ id: 1, last: 1001 })
+      .onConflictDoUpdate({ target: orderCounter.id, set: { last: sql`${orderCounter.last} + 1` } })
+      .returning({ last: orderCounter.last })
+      .prepare(),
+  ).all();
   return row!.last;
 }
 

@@ -76,7 +76,7 @@ export async function insertPayment(tx: StoreTx, ctx: AuditCtx, row: Omit<Paymen
   const now = ctx.clock.now();
   const full: PaymentRow = { ...row, createdAt: now, updatedAt: now };
   await insertRow(tx, payments, full);
-  await tx.insert(paymentEvents).values({
+  await insertRow(tx, paymentEvents, {
     id: newId("pev", now), paymentId: row.id, type: `session_${row.status}`, amount: row.amount, reference: row.providerRef, detail, createdAt: now,
   });
   await recordAudit(tx, ctx, { action: "payment.session_created", targetType: "payment", targetId: row.id, after: { provider: row.provider, status: row.status, amount: row.amount, currency: row.currency } });
