@@ -566,7 +566,7 @@ async function main(): Promise<number> {
   log("checkout cost in process (bench/checkout-cost.ts)");
   const cost = await runCheckoutCost(quick ? 20 : 50);
   process.stdout.write(
-    `\nCheckout cost, counted (the same 8 calls through app.handle in process, ${cost.checkouts} checkouts; store DB only, no job workers)\n\n` +
+    `\nCheckout cost, counted (the same 8 calls through app.handle in process, ${cost.checkouts} checkouts, job workers running; store DB statements)\n\n` +
       table(
         ["call", "SQL statements"],
         [...cost.perCall.map((c) => [c.call, fmt(c.statements, 1)]), ["checkout", fmt(cost.statements, 1)]],
