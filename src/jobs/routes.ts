@@ -8,6 +8,7 @@ import type { Ctx } from "../kernel/context.ts";
 import { withTx } from "../db/tx.ts";
 import { recordAudit } from "../modules/audit/index.ts";
 import { jobStatus, retryAllDeadJobs, retryDeadJob } from "./status.ts";
+import { Int } from "../kernel/schema.ts";
 
 const audit = (ctx: Ctx, targetId: string | null, retried: number) =>
   withTx(ctx, (tx) => recordAudit(tx, ctx, { action: "jobs.retried", targetType: "job", targetId, after: { retried } }));
@@ -19,14 +20,14 @@ const JobProblem = t.Object({
   name: t.String(),
   storeId: t.Union([t.String(), t.Null()]),
   state: t.Union([t.Literal("failed"), t.Literal("dead")]),
-  attempts: t.Integer(),
+  attempts: Int(),
   lastError: t.Union([t.String(), t.Null()]),
   payload: t.Unknown(),
   failedAt: t.Union([t.String({ format: "date-time" }), t.Null()]),
 });
 
 const JobStatusView = t.Object({
-  counts: t.Object({ waiting: t.Integer(), active: t.Integer(), delayed: t.Integer(), failed: t.Integer(), dead: t.Integer() }),
+  counts: t.Object({ waiting: Int(), active: Int(), delayed: Int(), failed: Int(), dead: Int() }),
   problems: t.Array(JobProblem),
 });
 
@@ -59,7 +60,7 @@ export const jobsAdminRoutes = (platform: Platform) =>
       },
       {
         permission: "jobs:write",
-        response: { 200: t.Object({ retried: t.Integer() }), ...ErrorResponses, 503: ErrorResponses[500] },
+        response: { 200: t.Object({ retried: Int() }), ...ErrorResponses, 503: ErrorResponses[500] },
         detail: { tags, summary: "Retry every dead job of this store" },
       },
     )
@@ -74,7 +75,7 @@ export const jobsAdminRoutes = (platform: Platform) =>
       {
         permission: "jobs:write",
         params: t.Object({ id: t.String({ minLength: 1, maxLength: 300 }) }),
-        response: { 200: t.Object({ retried: t.Integer() }), ...ErrorResponses, 503: ErrorResponses[500] },
+        response: { 200: t.Object({ retried: Int() }), ...ErrorResponses, 503: ErrorResponses[500] },
         detail: { tags, summary: "Retry one dead job" },
       },
     );

@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { Int } from "../../kernel/schema.ts";
 
 export const ApiKeyView = t.Object({
   id: t.String(),
@@ -28,7 +29,7 @@ export const CreatedApiKey = t.Object({
 });
 
 export const RotateApiKeyBody = t.Object(
-  { overlapSeconds: t.Optional(t.Integer({ minimum: 0, maximum: 7 * 24 * 3600, description: "How long the old token keeps working (default 86400)" })) },
+  { overlapSeconds: t.Optional(Int({ minimum: 0, maximum: 7 * 24 * 3600, description: "How long the old token keeps working (default 86400)" })) },
   { additionalProperties: false },
 );
 

@@ -5,10 +5,11 @@ import { adminAuth } from "../../http/auth.ts";
 import { ErrorResponses, pageOf } from "../../http/models.ts";
 import { ValidationFailed } from "../../kernel/errors.ts";
 import { decodeSeqCursor, listAudit } from "./query.ts";
+import { Int } from "../../kernel/schema.ts";
 
 const AuditEntryView = t.Object({
   id: t.String(),
-  seq: t.Integer(),
+  seq: Int(),
   at: t.String({ format: "date-time" }),
   actor: t.Object({ type: t.String(), id: t.String() }),
   action: t.String(),

@@ -1,11 +1,12 @@
 // TypeBox DTOs of carts: strict request bodies and the exact cart view (API.md "Store API").
 import { t } from "elysia";
 import { Money } from "../catalog/catalog.models.ts";
+import { Int } from "../../kernel/schema.ts";
 
 const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Union([s, t.Null()]);
 const Str = (max: number, min = 1) => t.String({ minLength: min, maxLength: max });
 export const Email = t.String({ maxLength: 254, pattern: "^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$", description: "e-mail address" });
-const Quantity = t.Integer({ minimum: 1, maximum: 10_000 });
+const Quantity = Int({ minimum: 1, maximum: 10_000 });
 const VariantId = t.String({ pattern: "^var_[0-9A-Z]{26}$" });
 
 export const Address = t.Object(
@@ -28,7 +29,7 @@ export const CreateCartBody = t.Object(
   { additionalProperties: false },
 );
 export const AddLineBody = t.Object({ variantId: VariantId, quantity: Quantity }, { additionalProperties: false });
-export const UpdateLineBody = t.Object({ quantity: t.Integer({ minimum: 0, maximum: 10_000 }) }, { additionalProperties: false });
+export const UpdateLineBody = t.Object({ quantity: Int({ minimum: 0, maximum: 10_000 }) }, { additionalProperties: false });
 export const UpdateCartBody = t.Object(
   {
     email: t.Optional(Email),
@@ -51,7 +52,7 @@ const AddressView = t.Object({
 });
 export { AddressView };
 export const CartLineView = t.Object({
-  id: t.String(), variantId: t.String(), title: t.String(), sku: Nullable(t.String()), quantity: t.Integer(),
+  id: t.String(), variantId: t.String(), title: t.String(), sku: Nullable(t.String()), quantity: Int(),
   unitPrice: Money, total: Money, taxLines: t.Array(TaxLineView),
 });
 export const ShippingMethodView = t.Object({ optionId: t.String(), name: t.String(), carrier: t.String(), price: Money });

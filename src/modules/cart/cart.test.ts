@@ -24,6 +24,20 @@ describe("carts", () => {
     expect(gone.body.total).toEqual({ amount: 0, currency: "EUR" });
   });
 
+  test("integers in bodies are JSON numbers: a quantity sent as a string is refused, and the OpenAPI document says integer", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_500, 3);
+    const r = await f.store("/carts", { json: { items: [{ variantId: v, quantity: "2" }] } });
+    expect(r.status).toBe(422);
+    expect(JSON.stringify(r.body)).not.toContain('"2"');
+    const doc = (await f.t.request("/v1/openapi.json")).json() as Promise<any>;
+    const item = (await doc).paths["/v1/store/carts"].post.requestBody.content["application/json"].schema.properties.items.items;
+    expect(item.properties.quantity).toMatchObject({ type: "integer", minimum: 1 });
+    expect(item.properties.quantity.anyOf).toBeUndefined();
+    // Query strings are text: ?limit=2 still works there.
+    expect((await f.store("/products?limit=2")).status).toBe(200);
+  });
+
   test("a catalog price change is reported, not applied, until accepted or re-added; paying refuses it", async () => {
     await using f = await checkoutFixture();
     const v = await f.product(1_000, 10);

@@ -1,8 +1,9 @@
 // TypeBox DTOs of the catalog: request bodies (strict: unknown fields → 422) and the exact response shapes.
 import { t } from "elysia";
+import { Int } from "../../kernel/schema.ts";
 
 export const Money = t.Object({
-  amount: t.Integer({ description: "Integer minor units (cents for EUR)" }),
+  amount: Int({ description: "Integer minor units (cents for EUR)" }),
   currency: t.String({ description: "ISO 4217 code" }),
 });
 
@@ -12,7 +13,7 @@ export const Handle = t.String({ minLength: 1, maxLength: 120, pattern: "^[a-z0-
 const Status = t.Union([t.Literal("draft"), t.Literal("active"), t.Literal("archived")]);
 const TaxCategory = t.Union([t.Literal("standard"), t.Literal("reduced"), t.Literal("zero")]);
 const Tag = t.String({ minLength: 1, maxLength: 64 });
-const MinorUnits = t.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
+const MinorUnits = Int({ minimum: 0, maximum: 1_000_000_000_000 });
 
 export const PriceInput = t.Object(
   { currency: Currency, amount: MinorUnits, compareAtAmount: t.Optional(Nullable(MinorUnits)) },
@@ -25,10 +26,10 @@ const variantFields = {
   options: t.Optional(t.Record(t.String({ minLength: 1, maxLength: 64 }), t.String({ minLength: 1, maxLength: 64 }))),
   prices: t.Array(PriceInput, { maxItems: 50, description: "Must include the store's default currency" }),
   costPrice: t.Optional(Nullable(MinorUnits)),
-  weightGrams: t.Optional(t.Integer({ minimum: 0, maximum: 10_000_000 })),
+  weightGrams: t.Optional(Int({ minimum: 0, maximum: 10_000_000 })),
   trackInventory: t.Optional(t.Boolean()),
   allowBackorder: t.Optional(t.Boolean()),
-  position: t.Optional(t.Integer({ minimum: 0, maximum: 1_000_000 })),
+  position: t.Optional(Int({ minimum: 0, maximum: 1_000_000 })),
 };
 
 export const CreateVariantBody = t.Object(variantFields, { additionalProperties: false });
@@ -56,7 +57,7 @@ const productFields = {
   seoTitle: t.Optional(Nullable(t.String({ maxLength: 120 }))),
   seoDescription: t.Optional(Nullable(t.String({ maxLength: 320 }))),
   taxCategory: t.Optional(TaxCategory),
-  position: t.Optional(t.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+  position: t.Optional(Int({ minimum: 0, maximum: 1_000_000_000 })),
   categoryIds: t.Optional(t.Array(t.String({ maxLength: 40 }), { maxItems: 50 })),
   options: t.Optional(t.Array(OptionInput, { maxItems: 3 })),
 };
@@ -89,12 +90,12 @@ export const MediaUrlBody = t.Object(
   {
     url: t.String({ maxLength: 2048, pattern: "^https://", description: "External https image URL" }),
     alt: t.String({ minLength: 1, maxLength: 512 }),
-    position: t.Optional(t.Integer({ minimum: 0, maximum: 1_000_000 })),
+    position: t.Optional(Int({ minimum: 0, maximum: 1_000_000 })),
   },
   { additionalProperties: false },
 );
 export const UpdateMediaBody = t.Object(
-  { alt: t.Optional(t.String({ minLength: 1, maxLength: 512 })), position: t.Optional(t.Integer({ minimum: 0, maximum: 1_000_000 })) },
+  { alt: t.Optional(t.String({ minLength: 1, maxLength: 512 })), position: t.Optional(Int({ minimum: 0, maximum: 1_000_000 })) },
   { additionalProperties: false, minProperties: 1 },
 );
 
@@ -103,7 +104,7 @@ export const MediaView = t.Object({
   url: t.String({ description: "Absolute https URL, or a path on this server for uploads" }),
   alt: t.String(),
   contentType: Nullable(t.String()),
-  position: t.Integer(),
+  position: Int(),
 });
 
 export const OptionView = t.Object({ name: t.String(), values: t.Array(t.String()) });
@@ -116,10 +117,10 @@ const storeVariantFields = {
   options: t.Record(t.String(), t.String()),
   prices: t.Array(Money),
   compareAtPrices: t.Array(Money),
-  weightGrams: t.Integer(),
+  weightGrams: Int(),
   trackInventory: t.Boolean(),
   allowBackorder: t.Boolean(),
-  position: t.Integer(),
+  position: Int(),
 };
 export const StoreVariantView = t.Object(storeVariantFields);
 export const AdminVariantView = t.Object({
@@ -151,7 +152,7 @@ export const AdminProductView = t.Object({
   ...productViewFields,
   status: Status,
   taxCategory: TaxCategory,
-  position: t.Integer(),
+  position: Int(),
   variants: t.Array(AdminVariantView),
   createdAt: t.String({ format: "date-time" }),
   updatedAt: t.String({ format: "date-time" }),
@@ -177,7 +178,7 @@ export const CategoryBody = t.Object(
     handle: t.Optional(Handle),
     description: t.Optional(t.String({ maxLength: 2000 })),
     parentId: t.Optional(Nullable(t.String({ maxLength: 40 }))),
-    position: t.Optional(t.Integer({ minimum: 0, maximum: 1_000_000 })),
+    position: t.Optional(Int({ minimum: 0, maximum: 1_000_000 })),
   },
   { additionalProperties: false },
 );
@@ -191,7 +192,7 @@ export const CategoryView = t.Object({
   handle: t.String(),
   description: t.String(),
   parentId: Nullable(t.String()),
-  position: t.Integer(),
+  position: Int(),
 });
 
 export const CollectionBody = t.Object(

@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { Int } from "../../kernel/schema.ts";
 
 export const FLAG_KEY_PATTERN = "^[a-z0-9][a-z0-9._-]{0,63}$";
 export const ATTRIBUTE_PATTERN = "^[A-Za-z][A-Za-z0-9_]{0,39}$";
@@ -77,10 +78,10 @@ export const FlagView = t.Object({
   weights: t.Array(t.Number()),
   coverage: t.Number(),
   seed: t.String(),
-  hashVersion: t.Integer(),
+  hashVersion: Int(),
   holdout: t.Number(),
   targeting: t.Array(TargetingCondition),
-  version: t.Integer({ description: "Assignment version; exposures are counted per version" }),
+  version: Int({ description: "Assignment version; exposures are counted per version" }),
   startedAt: t.Union([t.String({ format: "date-time" }), t.Null()]),
   createdAt: t.String({ format: "date-time" }),
   updatedAt: t.String({ format: "date-time" }),
@@ -89,22 +90,22 @@ export const FlagView = t.Object({
 export const ExposureSummary = t.Object({
   flagId: t.String(),
   key: t.String(),
-  currentVersion: t.Integer(),
+  currentVersion: Int(),
   versions: t.Array(
     t.Object({
-      version: t.Integer(),
+      version: Int(),
       seed: t.String(),
-      total: t.Integer(),
-      variations: t.Array(t.Object({ index: t.Integer(), value: t.Unknown(), count: t.Integer() })),
+      total: Int(),
+      variations: t.Array(t.Object({ index: Int(), value: t.Unknown(), count: Int() })),
     }),
   ),
 });
 
 export const FlagEvaluation = t.Object({
   value: t.Unknown(),
-  variationIndex: t.Integer(),
+  variationIndex: Int(),
   reason: t.Union([t.Literal("SPLIT"), t.Literal("TARGETING_MATCH"), t.Literal("DEFAULT"), t.Literal("DISABLED")]),
-  version: t.Integer(),
+  version: Int(),
 });
 
 export const FlagsForVisitor = t.Object({ flags: t.Record(t.String(), FlagEvaluation) });

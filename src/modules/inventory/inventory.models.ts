@@ -1,5 +1,6 @@
 // TypeBox DTOs of the inventory admin API.
 import { t } from "elysia";
+import { Int } from "../../kernel/schema.ts";
 
 const Id = t.String({ maxLength: 64 });
 const DateTime = t.String({ format: "date-time" });
@@ -12,28 +13,28 @@ const Limit = t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20 }));
 const Cursor = t.Optional(t.String({ maxLength: 200 }));
 
 export const LevelView = t.Object({
-  id: t.String(), variantId: t.String(), locationId: t.String(), onHand: t.Integer(), reserved: t.Integer(), available: t.Integer(), updatedAt: DateTime,
+  id: t.String(), variantId: t.String(), locationId: t.String(), onHand: Int(), reserved: Int(), available: Int(), updatedAt: DateTime,
 });
 export const LevelsQuery = t.Object({ limit: Limit, cursor: Cursor, variantId: t.Optional(Id), locationId: t.Optional(Id) });
 
 export const VariantStockView = t.Object({
-  variantId: t.String(), trackInventory: t.Boolean(), allowBackorder: t.Boolean(), onHand: t.Integer(), reserved: t.Integer(),
-  available: t.Integer(), lowStockThreshold: Nullable(t.Integer()), levels: t.Array(LevelView),
+  variantId: t.String(), trackInventory: t.Boolean(), allowBackorder: t.Boolean(), onHand: Int(), reserved: Int(),
+  available: Int(), lowStockThreshold: Nullable(Int()), levels: t.Array(LevelView),
 });
 export const UpdateVariantStockBody = t.Object(
-  { lowStockThreshold: Nullable(t.Integer({ minimum: 0, maximum: 1_000_000_000 })) },
+  { lowStockThreshold: Nullable(Int({ minimum: 0, maximum: 1_000_000_000 })) },
   { additionalProperties: false },
 );
 
 export const AdjustmentView = t.Object({
-  id: t.String(), variantId: t.String(), locationId: t.String(), delta: t.Integer(), reason: Reason, note: Nullable(t.String()),
-  onHandAfter: t.Integer(), reservationId: Nullable(t.String()), actorId: t.String(), createdAt: DateTime,
+  id: t.String(), variantId: t.String(), locationId: t.String(), delta: Int(), reason: Reason, note: Nullable(t.String()),
+  onHandAfter: Int(), reservationId: Nullable(t.String()), actorId: t.String(), createdAt: DateTime,
 });
 export const CreateAdjustmentBody = t.Object(
   {
     variantId: Id,
     locationId: t.Optional(Id),
-    delta: t.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000, description: "Non-zero change of on-hand stock" }),
+    delta: Int({ minimum: -1_000_000_000, maximum: 1_000_000_000, description: "Non-zero change of on-hand stock" }),
     reason: Reason,
     note: t.Optional(t.String({ maxLength: 500 })),
   },
@@ -42,16 +43,16 @@ export const CreateAdjustmentBody = t.Object(
 export const AdjustmentsQuery = t.Object({ limit: Limit, cursor: Cursor, variantId: t.Optional(Id) });
 
 export const ReservationView = t.Object({
-  id: t.String(), variantId: t.String(), locationId: t.String(), quantity: t.Integer(), reference: Nullable(t.String()),
+  id: t.String(), variantId: t.String(), locationId: t.String(), quantity: Int(), reference: Nullable(t.String()),
   status: t.Union([t.Literal("active"), t.Literal("expired"), t.Literal("released"), t.Literal("committed")]),
   expiresAt: Nullable(DateTime), createdAt: DateTime, updatedAt: DateTime,
 });
 export const CreateReservationBody = t.Object(
   {
     variantId: Id,
-    quantity: t.Integer({ minimum: 1, maximum: 1_000_000 }),
+    quantity: Int({ minimum: 1, maximum: 1_000_000 }),
     locationId: t.Optional(Id),
-    ttlSeconds: t.Optional(t.Integer({ minimum: 1, maximum: 30 * 24 * 3600, description: "Hold expires after this many seconds" })),
+    ttlSeconds: t.Optional(Int({ minimum: 1, maximum: 30 * 24 * 3600, description: "Hold expires after this many seconds" })),
     reference: t.Optional(t.String({ minLength: 1, maxLength: 120 })),
   },
   { additionalProperties: false },

@@ -5,6 +5,7 @@ import { adminAuth } from "../../http/auth.ts";
 import { ErrorResponses, pageOf } from "../../http/models.ts";
 import { decodeCursor } from "../../kernel/pagination.ts";
 import { emailView, getEmail, getProviderSettings, listEmails, setProviderSettings } from "./emails.ts";
+import { Int } from "../../kernel/schema.ts";
 
 const tags = ["E-mails"];
 const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Union([s, t.Null()]);
@@ -26,7 +27,7 @@ const ProviderSettingsView = t.Object({
   provider: t.Union([t.Literal("outbox"), t.Literal("smtp")]),
   fromAddress: Nullable(t.String()),
   fromName: Nullable(t.String()),
-  smtp: Nullable(t.Object({ host: t.String(), port: t.Integer(), secure: t.Boolean(), user: Nullable(t.String()), hasPassword: t.Boolean() })),
+  smtp: Nullable(t.Object({ host: t.String(), port: Int(), secure: t.Boolean(), user: Nullable(t.String()), hasPassword: t.Boolean() })),
 });
 
 const ProviderSettingsBody = t.Object(
@@ -38,7 +39,7 @@ const ProviderSettingsBody = t.Object(
       t.Object(
         {
           host: t.String({ minLength: 1, maxLength: 253, pattern: "^[A-Za-z0-9.:\\-\\[\\]]+$" }),
-          port: t.Integer({ minimum: 1, maximum: 65535 }),
+          port: Int({ minimum: 1, maximum: 65535 }),
           secure: t.Optional(t.Boolean()),
           user: t.Optional(t.String({ maxLength: 254 })),
           password: t.Optional(t.String({ maxLength: 1024, description: "Stored sealed; never returned" })),

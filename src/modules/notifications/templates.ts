@@ -4,8 +4,9 @@
 import { t, type Static, type TSchema } from "elysia";
 import { Value } from "@sinclair/typebox/value";
 import { formatMoney, money, type Money } from "../../kernel/money.ts";
+import { Int } from "../../kernel/schema.ts";
 
-export const MoneySchema = t.Object({ amount: t.Integer(), currency: t.String({ pattern: "^[A-Z]{3}$" }) }, { additionalProperties: false });
+export const MoneySchema = t.Object({ amount: Int(), currency: t.String({ pattern: "^[A-Z]{3}$" }) }, { additionalProperties: false });
 const Url = t.String({ pattern: "^https?://", maxLength: 2048 });
 const Str = (max = 200) => t.String({ maxLength: max });
 
@@ -19,7 +20,7 @@ const OrderConfirmation = t.Object({
   orderNumber: Str(40),
   customerName: t.Optional(Str()),
   lines: t.Array(
-    t.Object({ title: Str(), sku: t.Optional(Str(80)), quantity: t.Integer({ minimum: 1 }), unitPrice: MoneySchema, total: MoneySchema }),
+    t.Object({ title: Str(), sku: t.Optional(Str(80)), quantity: Int({ minimum: 1 }), unitPrice: MoneySchema, total: MoneySchema }),
     { minItems: 1, maxItems: 500 },
   ),
   subtotal: MoneySchema,
@@ -34,7 +35,7 @@ const Refund = t.Object({ orderNumber: Str(40), customerName: t.Optional(Str()),
 const ExpiresAt = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}", maxLength: 40, description: "ISO 8601 date-time" });
 const PasswordReset = t.Object({
   resetUrl: Url,
-  expiresInMinutes: t.Optional(t.Integer({ minimum: 1, maximum: 10_080 })),
+  expiresInMinutes: t.Optional(Int({ minimum: 1, maximum: 10_080 })),
   expiresAt: t.Optional(ExpiresAt),
   name: t.Optional(Str()),
 });
@@ -44,7 +45,7 @@ const MemberInvite = t.Object({
   /** Platform e-mails (control outbox) name the store here. */
   storeName: t.Optional(Str()),
   inviterName: t.Optional(Str()),
-  expiresInDays: t.Optional(t.Integer({ minimum: 1, maximum: 90 })),
+  expiresInDays: t.Optional(Int({ minimum: 1, maximum: 90 })),
   expiresAt: t.Optional(ExpiresAt),
 });
 

@@ -3,6 +3,7 @@ import { t } from "elysia";
 import { Money } from "../catalog/catalog.models.ts";
 import { AddressView } from "../cart/cart.models.ts";
 import { ORDER_STATUSES } from "./orders.tables.ts";
+import { Int } from "../../kernel/schema.ts";
 
 const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Union([s, t.Null()]);
 export const OrderStatus = t.Union([
@@ -10,18 +11,18 @@ export const OrderStatus = t.Union([
 ]);
 const TaxLine = t.Object({ code: t.String(), name: t.String(), rate: t.String(), amount: Money });
 const Line = t.Object({
-  id: t.String(), variantId: t.String(), title: t.String(), sku: Nullable(t.String()), quantity: t.Integer(), fulfilledQuantity: t.Integer(),
+  id: t.String(), variantId: t.String(), title: t.String(), sku: Nullable(t.String()), quantity: Int(), fulfilledQuantity: Int(),
   unitPrice: Money, total: Money, taxLines: t.Array(TaxLine),
 });
 const base = {
-  id: t.String(), number: t.Integer(), status: OrderStatus, email: t.String(), currency: t.String(), lines: t.Array(Line),
+  id: t.String(), number: Int(), status: OrderStatus, email: t.String(), currency: t.String(), lines: t.Array(Line),
   shippingAddress: AddressView, billingAddress: AddressView,
   shippingMethod: t.Object({ optionId: t.String(), name: t.String(), carrier: t.String(), price: Money }),
   subtotal: Money, discountTotal: Money, shippingTotal: Money, taxTotal: Money, total: Money, refundedTotal: Money, taxNote: Nullable(t.String()),
   fulfillmentStatus: t.Union([t.Literal("unfulfilled"), t.Literal("partially_fulfilled"), t.Literal("fulfilled")]),
   createdAt: t.String(), updatedAt: t.String(),
 };
-const FulfillmentLine = t.Object({ lineId: t.String(), quantity: t.Integer() });
+const FulfillmentLine = t.Object({ lineId: t.String(), quantity: Int() });
 
 export const StoreOrderView = t.Object({
   ...base,
@@ -39,7 +40,7 @@ export const AdminOrderView = t.Object({
 });
 
 export const OrderSummary = t.Object({
-  id: t.String(), number: t.Integer(), status: OrderStatus, email: t.String(), customerId: t.String(), total: Money, refundedTotal: Money, createdAt: t.String(),
+  id: t.String(), number: Int(), status: OrderStatus, email: t.String(), customerId: t.String(), total: Money, refundedTotal: Money, createdAt: t.String(),
 });
 
 export const OrderListQuery = t.Object({
@@ -54,13 +55,13 @@ export const OrderListQuery = t.Object({
 }, { additionalProperties: false });
 
 export const RefundBody = t.Object(
-  { amount: t.Optional(t.Integer({ minimum: 1, description: "minor units; omitted = everything still refundable" })), reason: t.String({ minLength: 1, maxLength: 500 }) },
+  { amount: t.Optional(Int({ minimum: 1, description: "minor units; omitted = everything still refundable" })), reason: t.String({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
 );
 export const CancelBody = t.Object({ reason: t.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
 export const FulfillBody = t.Object(
   {
-    lines: t.Optional(t.Array(t.Object({ lineId: t.String({ maxLength: 64 }), quantity: t.Integer({ minimum: 1, maximum: 10_000 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 500 })),
+    lines: t.Optional(t.Array(t.Object({ lineId: t.String({ maxLength: 64 }), quantity: Int({ minimum: 1, maximum: 10_000 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 500 })),
     carrier: t.String({ minLength: 1, maxLength: 80 }),
     trackingNumber: t.String({ minLength: 1, maxLength: 120 }),
     trackingUrl: t.String({ pattern: "^https?://", maxLength: 2048 }),
@@ -69,5 +70,5 @@ export const FulfillBody = t.Object(
 );
 
 export const CustomerView = t.Object({
-  id: t.String(), email: t.String(), firstName: Nullable(t.String()), lastName: Nullable(t.String()), ordersCount: t.Integer(), createdAt: t.String(), updatedAt: t.String(),
+  id: t.String(), email: t.String(), firstName: Nullable(t.String()), lastName: Nullable(t.String()), ordersCount: Int(), createdAt: t.String(), updatedAt: t.String(),
 });

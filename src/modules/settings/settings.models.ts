@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { Int } from "../../kernel/schema.ts";
 
 export const SettingsView = t.Object({
   storeId: t.String(),
@@ -6,7 +7,7 @@ export const SettingsView = t.Object({
   defaultCurrency: t.String({ description: "ISO 4217 code" }),
   timezone: t.String({ description: "IANA time zone" }),
   supportEmail: t.Union([t.String(), t.Null()]),
-  revision: t.Integer({ description: "Incremented by every update" }),
+  revision: Int({ description: "Incremented by every update" }),
   createdAt: t.String({ format: "date-time" }),
   updatedAt: t.String({ format: "date-time" }),
 });

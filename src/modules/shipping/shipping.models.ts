@@ -1,22 +1,23 @@
 // TypeBox DTOs of the shipping API.
 import { t } from "elysia";
+import { Int } from "../../kernel/schema.ts";
 
 const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Union([s, t.Null()]);
 const DateTime = t.String({ format: "date-time" });
 const Country = t.String({ pattern: "^[A-Z]{2}$", description: "ISO 3166-1 alpha-2" });
 const Currency = t.String({ pattern: "^[A-Z]{3}$" });
-const MinorUnits = t.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
-const Money = t.Object({ amount: t.Integer(), currency: t.String() });
+const MinorUnits = Int({ minimum: 0, maximum: 1_000_000_000_000 });
+const Money = t.Object({ amount: Int(), currency: t.String() });
 const RateType = t.Union([t.Literal("flat"), t.Literal("weight")]);
 const Bracket = t.Object(
-  { maxGrams: t.Integer({ minimum: 1, maximum: 100_000_000 }), amount: MinorUnits },
+  { maxGrams: Int({ minimum: 1, maximum: 100_000_000 }), amount: MinorUnits },
   { additionalProperties: false },
 );
 
 export const ShippingRateView = t.Object({
   id: t.String(), zoneId: t.String(), name: t.String(), carrier: t.String(), type: RateType, currency: t.String(),
-  amount: Nullable(t.Integer()), brackets: Nullable(t.Array(t.Object({ maxGrams: t.Integer(), amount: t.Integer() }))),
-  freeAbove: Nullable(t.Integer()), active: t.Boolean(), createdAt: DateTime, updatedAt: DateTime,
+  amount: Nullable(Int()), brackets: Nullable(t.Array(t.Object({ maxGrams: Int(), amount: Int() }))),
+  freeAbove: Nullable(Int()), active: t.Boolean(), createdAt: DateTime, updatedAt: DateTime,
 });
 
 export const ShippingZoneView = t.Object({

@@ -1,5 +1,6 @@
 // TypeBox DTOs of the tax admin API.
 import { t } from "elysia";
+import { Int } from "../../kernel/schema.ts";
 
 export const TaxCategoryT = t.Union([t.Literal("standard"), t.Literal("reduced"), t.Literal("zero")]);
 export const CountryCode = t.String({ pattern: "^[A-Z]{2}$", description: "ISO 3166-1 alpha-2, upper case" });
@@ -8,13 +9,13 @@ export const RatePercent = t.String({
   pattern: "^\\d{1,3}(\\.\\d{1,4})?$",
   description: "Percent as an exact decimal string with at most 4 decimals, 0–100: \"20\", \"5.5\"",
 });
-const Money = t.Object({ amount: t.Integer(), currency: t.String() });
+const Money = t.Object({ amount: Int(), currency: t.String() });
 
 export const TaxRateView = t.Object({
   category: TaxCategoryT,
   name: t.String(),
   rate: t.String({ description: "Percent, exact" }),
-  ratePpm: t.Integer({ description: "The same rate in millionths (20% = 200000)" }),
+  ratePpm: Int({ description: "The same rate in millionths (20% = 200000)" }),
 });
 
 export const TaxZoneView = t.Object({
@@ -76,22 +77,22 @@ export const TaxQuoteBody = t.Object(
       t.Object(
         {
           id: t.String({ minLength: 1, maxLength: 64 }),
-          unitPrice: t.Integer({ minimum: 0, maximum: 1e12, description: "Minor units" }),
-          quantity: t.Integer({ minimum: 0, maximum: 100000 }),
+          unitPrice: Int({ minimum: 0, maximum: 1e12, description: "Minor units" }),
+          quantity: Int({ minimum: 0, maximum: 100000 }),
           taxCategory: TaxCategoryT,
         },
         { additionalProperties: false },
       ),
       { maxItems: 500 },
     ),
-    shippingAmount: t.Optional(t.Integer({ minimum: 0, maximum: 1e12 })),
+    shippingAmount: t.Optional(Int({ minimum: 0, maximum: 1e12 })),
     address: t.Object({ countryCode: CountryCode, region: t.Optional(Region) }, { additionalProperties: false }),
     vatNumber: t.Optional(t.String({ maxLength: 32 })),
   },
   { additionalProperties: false },
 );
 
-const TaxLineView = t.Object({ code: t.String(), name: t.String(), ratePpm: t.Integer(), rate: t.String(), amount: Money });
+const TaxLineView = t.Object({ code: t.String(), name: t.String(), ratePpm: Int(), rate: t.String(), amount: Money });
 const TaxedLineView = t.Object({ id: t.String(), amount: Money, net: Money, tax: Money, gross: Money, taxLines: t.Array(TaxLineView) });
 
 export const TaxQuoteView = t.Object({

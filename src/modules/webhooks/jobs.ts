@@ -3,6 +3,7 @@
 import { t } from "elysia";
 import { defineJob, inputKey, PermanentJobError, type JobContext, type JobDefinition } from "../../jobs/define.ts";
 import { attemptDelivery, fanOut, DELIVER_TOPIC } from "./deliveries.ts";
+import { Int } from "../../kernel/schema.ts";
 
 /** A business event: `{ type, ...fields }` (inventory writes `{ type: "inventory.low", variantId, available, … }`). */
 const EventInput = t.Object(
@@ -48,7 +49,7 @@ export const webhookDispatchJob = defineJob({
 
 export const webhookDeliverJob = defineJob({
   name: DELIVER_TOPIC,
-  input: t.Object({ deliveryId: t.String({ pattern: "^whd_" }), attempt: t.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  input: t.Object({ deliveryId: t.String({ pattern: "^whd_" }), attempt: Int({ minimum: 1 }) }, { additionalProperties: false }),
   // These retries cover our own failures (a busy store file); the receiver's failures follow RETRY_DELAYS_MS.
   retry: { attempts: 3, backoffMs: 5_000 },
   timeoutMs: 30_000,

@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { Int } from "../../kernel/schema.ts";
 
 const EventType = t.String({ pattern: "^(\\*|[a-z_]+(\\.[a-z_]+)*\\.(\\*|[a-z_]+))$", maxLength: 64, description: "order.placed, changeset.*, * …" });
 
@@ -44,11 +45,11 @@ export const DeliveryView = t.Object({
   eventId: t.String(),
   eventType: t.String(),
   status: t.Union([t.Literal("pending"), t.Literal("retrying"), t.Literal("delivered"), t.Literal("dead")]),
-  attempts: t.Integer(),
+  attempts: Int(),
   nextAttemptAt: t.Union([t.String({ format: "date-time" }), t.Null()]),
   lastAttemptAt: t.Union([t.String({ format: "date-time" }), t.Null()]),
-  lastStatusCode: t.Union([t.Integer(), t.Null()]),
-  lastLatencyMs: t.Union([t.Integer(), t.Null()]),
+  lastStatusCode: t.Union([Int(), t.Null()]),
+  lastLatencyMs: t.Union([Int(), t.Null()]),
   lastResponseExcerpt: t.Union([t.String(), t.Null()]),
   lastError: t.Union([t.String(), t.Null()]),
   deliveredAt: t.Union([t.String({ format: "date-time" }), t.Null()]),

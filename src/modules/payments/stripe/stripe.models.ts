@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { Int } from "../../../kernel/schema.ts";
 
 export const StripeSettingsView = t.Object({
   configured: t.Boolean(),
@@ -7,7 +8,7 @@ export const StripeSettingsView = t.Object({
   publishableKey: t.Union([t.String(), t.Null()]),
   webhookSecretSet: t.Boolean(),
   webhookUrl: t.String({ description: "Give this URL to Stripe (Dashboard → Webhooks, or stripe listen --forward-to)" }),
-  revision: t.Integer(),
+  revision: Int(),
   updatedAt: t.Union([t.String({ format: "date-time" }), t.Null()]),
 });
 
