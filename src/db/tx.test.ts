@@ -48,6 +48,19 @@ describe("withTx", () => {
     expect((await store.db.select().from(storeSettings))[0]!.name).toBe("after");
   });
 
+  test("a write is on disk when withTx resolves; with durability async it is visible at once and synced right after", async () => {
+    const s = await t.createStore();
+    const store = await t.platform.pool.get(s.id);
+    const b0 = store.client.stats.syncs;
+    await withTx({ store }, (tx) => tx.update(storeSettings).set({ name: "sync" }));
+    expect(store.client.stats.syncs).toBe(b0 + 1); // the fdatasync finished before withTx resolved
+    const b1 = store.client.stats.syncs;
+    await withTx({ store }, (tx) => tx.update(storeSettings).set({ name: "async" }), { durability: "async" });
+    expect((await store.db.select().from(storeSettings))[0]!.name).toBe("async");
+    await store.flush(); // the sync withTx started in the background, or a new one: either way, on disk now
+    expect(store.client.stats.syncs).toBe(b1 + 1);
+  });
+
   test("nesting withTx on the same store is refused instead of deadlocking", async () => {
     const s = await t.createStore();
     const store = await t.platform.pool.get(s.id);

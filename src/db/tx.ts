@@ -25,7 +25,17 @@ export class NestedTransactionError extends Error {
   }
 }
 
-export async function withTx<T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+export interface TxOptions {
+  /**
+   * "sync" (default): withTx resolves once the commit is on disk. "async": it resolves at COMMIT and the fsync
+   * follows at once in the background (Postgres' synchronous_commit = off, per transaction): a crash of the process
+   * loses nothing, a power cut may lose the last few milliseconds of such writes. Only for writes whose loss a
+   * user simply redoes — cart edits — never for money, orders, stock or anything with an outbox row.
+   */
+  durability?: "sync" | "async";
+}
+
+export async function withTx<T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
   const store = ctx.store;
   const held = active.getStore();
   if (held?.has(store.id)) throw new NestedTransactionError(store.id);
@@ -42,6 +52,10 @@ export async function withTx<T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Pr
   );
   // Durable before anyone is told: the fsync runs off the JS thread and outside the lock, shared with the
   // transactions that committed meanwhile (group commit, local-client.ts).
+  if (opts.durability === "async") {
+    store.flush().catch(() => {}); // a failed sync is retried by the next flush; nobody waits for this one
+    return result;
+  }
   await store.flush();
   return result;
 }

@@ -8,7 +8,7 @@ import { shippingOptions } from "../shipping/index.ts";
 import { getVariants } from "../catalog/index.ts";
 import { paymentRow, paymentView } from "../payments/index.ts";
 import { carts } from "./cart.tables.ts";
-import { cartRow, readCart, type CartLineRow, type CartRow } from "./carts.ts";
+import { CART_WRITE, cartRow, readCart, type CartLineRow, type CartRow } from "./carts.ts";
 import { priceCartRows, type PricedCart } from "./totals.ts";
 import { Conflict } from "../../kernel/errors.ts";
 import { sum } from "../../kernel/money.ts";
@@ -57,5 +57,5 @@ export async function setShippingMethod(ctx: Ctx, id: string, optionId: string):
     if (cart.status !== "open") throw new Conflict("cart.completed", "This cart is already completed; start a new cart", { cartId: id });
     const method = { optionId: o.id, name: o.name, carrier: o.carrier, amount: o.price.amount, currency: o.price.currency };
     await updateById(tx, carts, id, { shippingMethod: method, updatedAt: ctx.clock.now() });
-  });
+  }, CART_WRITE);
 }
