@@ -33,6 +33,23 @@ const MASTER_KEY = "0123456789abcdef".repeat(4);
 const WRK = process.env.BENCH_WRK ?? "/usr/bin/wrk";
 const HARD_LIMIT_MS = 5 * 60_000; // a wedged child must not hang the run forever
 
+/** Aggregate CPU times from /proc/stat (Linux), or null elsewhere. */
+function cpuTimes(): number[] | null {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n").find((l) => l.startsWith("cpu "));
+    return line ? line.trim().split(/\s+/).slice(1).map(Number) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Steal (8th field) as a share of all CPU time between two samples. */
+function stealPct(a: number[] | null, b: number[] | null): number | null {
+  if (!a || !b || a.length < 8 || b.length < 8) return null;
+  const total = b.reduce((s, v, i) => s + v - (a[i] ?? 0), 0);
+  return total > 0 ? round((100 * (b[7]! - a[7]!)) / total, 1) : null;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Parameters
 
@@ -532,6 +549,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const git = gitInfo();
   const loadStart = loadavg()[0] ?? 0;
+  const cpuStart = cpuTimes();
   if (loadStart > cpuCount * 0.5) {
     log(`the machine is busy (1-min load ${loadStart.toFixed(2)} on ${cpuCount} CPUs): expect noisy numbers; ratios suffer less than absolutes`);
   }
@@ -617,6 +635,8 @@ async function main(): Promise<number> {
       /** 1-minute load average before and after: a busy machine explains a noisy run. */
       loadAvg1mStart: round(loadStart, 2),
       loadAvg1mEnd: round(loadavg()[0] ?? 0, 2),
+      /** Share of CPU time the hypervisor gave to other guests during the run (/proc/stat "steal"), in %. */
+      cpuStealPct: stealPct(cpuStart, cpuTimes()),
     },
     params,
     http: {
@@ -657,6 +677,7 @@ async function main(): Promise<number> {
   writeFileSync(join(RESULTS_DIR, "latest.json"), json);
   process.stdout.write(
     `\n1-min load average ${result.machine.loadAvg1mStart} at start, ${result.machine.loadAvg1mEnd} at end, on ${cpuCount} CPUs (above ~${cpuCount / 2}: other work shared the machine).\n` +
+    (result.machine.cpuStealPct === null ? "" : `CPU steal during the run: ${result.machine.cpuStealPct}% (time the hypervisor gave other guests; above a few % every time here is noisy).\n`) +
       `Results: ${file} (and bench/results/latest.json), ${result.durationS} s in all.\n`,
   );
   return http.every((r) => r.valid) && db.every((r) => !r.notes.includes("FAILED") && !r.notes.includes("expected all")) ? 0 : 1;
