@@ -591,7 +591,7 @@ async function main(): Promise<number> {
         ["l", "r"],
       ) +
       `\nper checkout: ${fmt(cost.commits, 1)} write transactions, ${fmt(cost.syncs, 1)} WAL fsyncs (shared by concurrent commits), ` +
-      `${fmt(cost.meanMs, 1)} ms mean for the 8 calls in process. Then in the background (relay, e-mail, events): ` +
+      `${fmt(cost.meanMs, 1)} ms mean and ${fmt(cost.cpuMs, 1)} ms of CPU for the 8 calls in process. Then in the background (relay, e-mail, events): ` +
       `${fmt(cost.background.statements, 1)} statements, ${fmt(cost.background.commits, 1)} write transactions. Statements include BEGIN and COMMIT.\n`,
   );
 
@@ -655,7 +655,7 @@ async function main(): Promise<number> {
       })),
     },
     checkout,
-    checkoutCost: { ...cost, meanMs: round(cost.meanMs, 2) },
+    checkoutCost: { ...cost, meanMs: round(cost.meanMs, 2), cpuMs: round(cost.cpuMs, 2) },
     flags: { goalPerSecond: FLAGS_GOAL, rows: flags.map((r) => ({ ...r, value: round(r.value, 0) })) },
     db: {
       notes: dbNotes.join(" "),
