@@ -22,7 +22,7 @@
 // Remote and replicated databases (Turso) keep using @libsql/client's createClient: this class is for files only.
 import Database from "libsql";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { close as closeFd, fdatasync, open as openFd } from "node:fs";
+import { close as closeFd, closeSync, fdatasync, fdatasyncSync, open as openFd, openSync } from "node:fs";
 import {
   LibsqlError,
   type Client,
@@ -306,7 +306,8 @@ class Connection {
   }
 }
 
-const DDL = /^\s*(create|alter|drop)\b/i;
+/** Schema changes, after any leading comments: DDL, and PRAGMA assignments (user_version = …) that total_changes() misses. */
+const DDL = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:create|alter|drop|pragma\s+[\w.]+\s*=)/i;
 /** Statements that only read: safe on the reader connection while a transaction is open on the writer. */
 const READ_ONLY = /^\s*select\b/i;
 
@@ -315,7 +316,7 @@ const READ_ONLY = /^\s*select\b/i;
  * handle (a drizzle prepared statement) and run inside withTx's body joins that transaction instead of reading
  * the committed state on the reader connection (or waiting for the writer it holds).
  */
-const joined = new AsyncLocalStorage<LocalTransaction>();
+const joined = new AsyncLocalStorage<ReadonlyMap<LocalClient, LocalTransaction>>();
 
 function beginFor(mode: TransactionMode): string {
   switch (mode) {
@@ -346,6 +347,19 @@ export class LocalClient implements Client {
    * transactions committed with changes, and fdatasyncs of the WAL done by flush() (one per group of commits).
    */
   readonly stats = { statements: 0, commits: 0, syncs: 0 };
+  /**
+   * Set when an fdatasync failed: what is on disk is unknown (after EIO, Linux may mark the pages clean, so a retry
+   * would "succeed" without the data), so this client refuses all further work and the pool reopens the file:
+   * SQLite's recovery from the WAL on disk is then the truth (the "fsyncgate" lesson: never retry a failed fsync).
+   */
+  #failed: Error | null = null;
+
+  /** Test seam: makes the next fdatasync fail as the disk would (EIO). */
+  static syncFault: (() => Error | null) | null = null;
+
+  get failed(): boolean {
+    return this.#failed !== null;
+  }
   #writer: Connection | null;
   #reader: Connection | null = null;
   /** The writer is lent to one transaction (or one autocommit write) at a time; the rest wait here, in order. */
@@ -380,6 +394,7 @@ export class LocalClient implements Client {
   }
 
   #check(): Connection {
+    if (this.#failed) throw new LibsqlError(`The store file failed to sync to disk and must be reopened: ${this.#failed.message}`, "SQLITE_IOERR");
     if (this.#closed || !this.#writer) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
     return this.#writer;
   }
@@ -427,12 +442,15 @@ export class LocalClient implements Client {
   joinTransaction<T>(fn: () => T): T {
     const tx = this.#current;
     if (!tx || tx.closed) throw new LibsqlError("No open transaction to join", "TRANSACTION_CLOSED");
-    return joined.run(tx, fn);
+    // Keyed by client: a withTx of another store inside this body keeps this store's join intact.
+    const next = new Map(joined.getStore() ?? []);
+    next.set(this, tx);
+    return joined.run(next, fn);
   }
 
   async execute(stmtOrSql: InStatement, args?: InArgs): Promise<ResultSet> {
     const stmt: InStatement = typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
-    const inTx = joined.getStore();
+    const inTx = joined.getStore()?.get(this);
     // Only the transaction that holds the writer now: a body's stray promise that outlives it runs on its own.
     if (inTx !== undefined && inTx === this.#current && !inTx.closed) return inTx.execute(stmt);
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
@@ -474,9 +492,12 @@ export class LocalClient implements Client {
       w.execute("COMMIT");
       this.#written++;
     } finally {
-      if (w.inTransaction) w.execute("ROLLBACK");
-      w.execute("PRAGMA foreign_keys=on");
-      this.#releaseWriter();
+      try {
+        if (w.inTransaction) w.execute("ROLLBACK");
+        w.execute("PRAGMA foreign_keys=on");
+      } finally {
+        this.#releaseWriter();
+      }
     }
     await this.flush();
     return out;
@@ -498,12 +519,22 @@ export class LocalClient implements Client {
     // Only a write transaction (BEGIN IMMEDIATE) freezes the committed state by holding the write lock.
     const unchanged = () => mode === "write" && w.inTransaction && w.totalChanges() === changesBefore && w.schemaChanges === schemaBefore;
     const tx = new LocalTransaction(w, unchanged, (committed) => {
-      if (committed && (w.totalChanges() !== changesBefore || w.schemaChanges !== schemaBefore)) {
-        this.#written++;
-        this.stats.commits++;
+      try {
+        // A commit whose changes cannot be counted is counted: flushing once too often is harmless.
+        let changed = true;
+        try {
+          changed = w.totalChanges() !== changesBefore || w.schemaChanges !== schemaBefore;
+        } catch {
+          // keep `changed`
+        }
+        if (committed && changed) {
+          this.#written++;
+          this.stats.commits++;
+        }
+      } finally {
+        if (this.#current === tx) this.#current = null;
+        this.#releaseWriter();
       }
-      if (this.#current === tx) this.#current = null;
-      this.#releaseWriter();
     });
     this.#current = tx;
     return tx;
@@ -525,6 +556,7 @@ export class LocalClient implements Client {
    * that arrive while it runs share the next one. A no-op without `deferredSync` (SQLite synced at COMMIT).
    */
   flush(): Promise<void> {
+    if (this.#failed) return Promise.reject(new LibsqlError(`The store file failed to sync to disk: ${this.#failed.message}`, "SQLITE_IOERR"));
     if (!this.#opts.deferredSync || this.#closed) return Promise.resolve();
     if (!this.#syncing) {
       if (this.#written === this.#synced) return Promise.resolve();
@@ -558,7 +590,14 @@ export class LocalClient implements Client {
       }
     }
     const fd = this.#wal;
-    await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    try {
+      const fault = LocalClient.syncFault?.() ?? null;
+      if (fault) throw fault;
+      await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    } catch (e) {
+      this.#failed ??= e instanceof Error ? e : new Error(String(e));
+      throw new LibsqlError(`Syncing the store file to disk failed: ${this.#failed.message}`, "SQLITE_IOERR", undefined, undefined, this.#failed);
+    }
     this.stats.syncs++;
     this.#synced = Math.max(this.#synced, upTo);
   }
@@ -570,8 +609,20 @@ export class LocalClient implements Client {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    // Closing the last connection checkpoints the WAL into the database file with syncs: nothing is left to
-    // flush. A sync still running keeps its file handle until it is done.
+    // Closing does not checkpoint at once (the native connection lives until its cached statements are collected),
+    // so commits not yet synced are synced here, on the spot: a flush waiting for them then resolves (closed).
+    if (this.#opts.deferredSync && this.#written !== this.#synced && !this.#failed) {
+      try {
+        const fd = this.#wal ?? openSync(`${this.#opts.path}-wal`, "r+");
+        fdatasyncSync(fd);
+        if (fd !== this.#wal) closeSync(fd);
+        this.stats.syncs++;
+        this.#synced = this.#written;
+      } catch (e) {
+        this.#failed = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    // A sync still running keeps its file handle until it is done.
     const wal = this.#wal;
     this.#wal = null;
     if (wal !== null) void (this.#syncing ?? Promise.resolve()).catch(() => {}).finally(() => closeFd(wal, () => {}));

@@ -122,6 +122,9 @@ export class OutboxRelay {
           .where(and(isNull(outbox.relayedAt), gt(outbox.id, after)))
           .orderBy(asc(outbox.id))
           .limit(BATCH);
+        // A row read here may belong to a transaction whose fsync is still running (readers see a commit up to one
+        // fsync early): no job may act on it before it is on disk.
+        if (rows.length > 0) await store.flush();
         const { done, failed } = await this.enqueueAll(storeId, rows);
         report.relayed += done.length;
         report.failed += failed.length;

@@ -1,5 +1,6 @@
 // The tenant pool: a bounded LRU of open store databases, opened lazily on first use, migrated on open under the
-// store's lock, and closed when idle. An open libSQL client costs ~277 KiB and 3 file descriptors (STACK-NOTES),
+// store's lock, and closed when idle. An open libSQL client costs ~277 KiB and a few file descriptors (STACK-NOTES; a
+// LocalClient holds a writer connection, a reader once needed, and the WAL's descriptor for its fsyncs),
 // so thousands of stores cannot all stay open.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -81,7 +82,13 @@ export class TenantPool {
   /** The open handle of a store, opening (and migrating) it on first use. Unknown files are never created here. */
   async get(storeId: string): Promise<StoreHandle> {
     if (this.closed) throw new Error("tenant pool is closed");
-    const entry = this.open.get(storeId);
+    let entry = this.open.get(storeId);
+    if (entry?.handle.client.failed) {
+      // A failed fsync poisoned this handle (local-client.ts): reopen the file, SQLite recovers what is on disk.
+      this.opts.log.error("store file failed to sync; reopening it", { storeId });
+      this.closeEntry(storeId);
+      entry = undefined;
+    }
     if (entry) {
       entry.lastUsed = this.now();
       this.open.delete(storeId);

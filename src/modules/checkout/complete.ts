@@ -25,7 +25,9 @@ export interface KickOutbox {
 
 export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps & { outbox?: KickOutbox }): Promise<{ order: OrderRow; created: boolean }> {
   const loaded = await loadCart(ctx, cartId);
-  if (loaded.cart.status === "completed" && loaded.cart.orderId) return { order: await getOrderRow(ctx.store.db, loaded.cart.orderId), created: false };
+  if (loaded.cart.status === "completed" && loaded.cart.orderId) {
+    return { order: await captureIfDue(ctx, await getOrderRow(ctx.store.db, loaded.cart.orderId), deps), created: false };
+  }
   assertReadyToPay(loaded, true);
   const { cart, lines, priced } = loaded;
   if (!cart.paymentId) throw new Conflict("cart.payment_required", "Start a payment session first (POST /payment)", { cartId });
@@ -88,17 +90,26 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
     throw err;
   }
   if (!created) return { order, created };
-  if (payment.captureMethod !== "automatic") {
-    deps.outbox?.kick(ctx.storeId);
-    return { order, created };
-  }
-  try {
-    // Kicks the outbox when it is done, for the rows of both transactions: one relay pass, after the capture, so
-    // the relay's own write does not queue in front of the capture's.
-    order = await capturePayment(ctx, order.id, deps);
-  } catch (err) {
-    // The order exists and its stock is taken: it stays pending with a timeline entry; the admin can retry capture.
-    ctx.log.error("capture after checkout failed", { orderId: order.id, err });
-  }
+  // The capture first, then the kick (coalesced with the capture's own): one relay pass for the rows of both
+  // transactions, and the relay's write does not queue in front of the capture's.
+  if (payment.captureMethod === "automatic") order = await captureIfDue(ctx, order, deps);
+  deps.outbox?.kick(ctx.storeId);
   return { order, created };
+}
+
+/**
+ * Automatic capture of a placed order whose payment is still only authorized: right after the order transaction,
+ * and again when the buyer repeats the completion (the first answer may have been lost, or the capture or the
+ * order's fsync failed). A failure leaves the order pending with a timeline entry; the admin can capture it.
+ */
+async function captureIfDue(ctx: Ctx, order: OrderRow, deps: CheckoutDeps & { outbox?: KickOutbox }): Promise<OrderRow> {
+  if (order.cancelledAt !== null) return order;
+  const p = await paymentRow(ctx.store.db, order.paymentId);
+  if (p.captureMethod !== "automatic" || p.status !== "authorized") return order;
+  try {
+    return await capturePayment(ctx, order.id, deps);
+  } catch (err) {
+    ctx.log.error("capture after checkout failed", { orderId: order.id, err });
+    return order;
+  }
 }

@@ -102,8 +102,9 @@ export async function commitInTx(tx: StoreTx, ctx: AuditCtx, id: string): Promis
 
 /**
  * A sale in one step (the checkout's order transaction): the same checks and rows as reserveInTx + commitInTx —
- * availability at the default location, a hold (written already committed, referencing the order), a "sold" ledger
- * row, the level, one audit entry and the low-stock signal — with each row read and written once.
+ * availability over all locations, a hold at the default location (written already committed, referencing the
+ * order), a "sold" ledger row taking the quantity off the default location's level, one audit entry
+ * (inventory.adjusted, naming the hold) and the low-stock signal — with each row read and written once.
  */
 export async function sellInTx(
   tx: StoreTx, ctx: AuditCtx, input: { variantId: string; quantity: number; reference: string }, policy: StockPolicy,
