@@ -642,6 +642,7 @@ export class LocalClient implements Client {
     this.#closed = false;
     this.#writerBusy = false;
     this.#writer = this.#open();
+    if (this.#opts.deferredSync) this.#writer.exec("PRAGMA synchronous=NORMAL");
   }
 }
 

@@ -4,6 +4,8 @@
 //
 // Built on the store's database handle, a prepared query runs inside withTx's transaction when called from its
 // body (LocalClient.joinTransaction), and on the committed state outside one. `dbOf(tx)` finds the handle.
+// Caveat: drizzle evaluates a column's $defaultFn/$onUpdateFn while building the SQL, so such a column would be
+// frozen at its first value here; the store schema has none (pass the value explicitly if one is ever added).
 import { getTableColumns, getTableName, is, sql, SQL } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { StoreDb } from "./client.ts";
