@@ -39,6 +39,12 @@ export interface JobDefinition<S extends TSchema = TSchema> {
   // Method syntax on purpose: the registry holds definitions of many input types (bivariant parameters).
   key(input: Static<S>): string;
   handler(ctx: JobContext, input: Static<S>): Promise<void>;
+  /**
+   * Optional: whether a job of this kind would do anything for this store now. When it answers false, the relay
+   * marks the store's outbox rows of this topic relayed without enqueueing (e.g. business events of a store that
+   * no webhook endpoint listens to): a job costs a few writes to the jobs file for nothing.
+   */
+  wanted?(platform: Platform, storeId: string | null): Promise<boolean>;
 }
 
 /** A key derived from the whole input, for jobs whose input has no natural identity. */

@@ -193,6 +193,17 @@ describe("outbox relay", () => {
     }
   });
 
+  test("events of a store no webhook endpoint listens to are relayed without a job", async () => {
+    const ctx = await systemCtx(t.platform, B.id, "test");
+    await withTx(ctx, (tx) => addOutbox(tx, ctx.clock.now(), { topic: "event", key: "order.placed:nolistener", payload: { type: "order.placed", orderId: "ord_x" } }));
+    const r = await t.platform.outbox.relayStore(B.id);
+    expect(r).toEqual({ relayed: 1, failed: 0 });
+    expect(await t.platform.jobs.q.getJob(`event:${B.id}:order.placed:nolistener`)).toBeFalsy();
+    const store = await t.platform.pool.get(B.id);
+    const row = (await store.db.select().from(outbox).where(eq(outbox.key, "order.placed:nolistener")))[0]!;
+    expect(row.relayedAt).not.toBeNull();
+  });
+
   test("a forgotten kick is caught by the re-scan of open stores", async () => {
     await commitOrder(t.platform, B.id, "forgotten@example.com"); // no kick
     const store = await t.platform.pool.get(B.id);

@@ -186,10 +186,18 @@ export class OutboxRelay {
     const done: string[] = [];
     const failed: { id: string; error: string }[] = [];
     const known: Array<{ def: JobDefinition; row: Row }> = [];
+    const wanted = new Map<JobDefinition, boolean>();
     for (const row of rows) {
       const def = this.runtime.registry.get(row.topic);
-      if (def) known.push({ def, row });
-      else failed.push({ id: row.id, error: `no job handles the topic "${row.topic}"` });
+      if (!def) {
+        failed.push({ id: row.id, error: `no job handles the topic "${row.topic}"` });
+        continue;
+      }
+      // When in doubt (the check failed), enqueue as always.
+      if (def.wanted && !wanted.has(def)) wanted.set(def, await def.wanted(this.platform, storeId).catch(() => true));
+      // Nobody would act on it (no listener): relayed, without a job.
+      if (wanted.get(def) === false) done.push(row.id);
+      else known.push({ def, row });
     }
     if (known.length === 0) return { done, failed };
     // One durable write to the jobs file for the whole batch; if it fails, row by row to find the culprit.

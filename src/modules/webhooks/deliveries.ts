@@ -67,6 +67,13 @@ async function insertDelivery(tx: StoreTx, now: number, endpointId: string, ev: 
   return id;
 }
 
+/** Whether the store has an enabled endpoint at all (the event job's `wanted`). */
+export async function hasEnabledEndpoint(platform: Platform, storeId: string): Promise<boolean> {
+  const store = await platform.pool.get(storeId);
+  const one = await store.db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.enabled, true)).limit(1);
+  return one.length > 0;
+}
+
 /** Creates one delivery per subscribed, enabled endpoint (idempotent per event and endpoint). */
 export async function fanOut(platform: Platform, storeId: string, ev: BusinessEvent): Promise<number> {
   const store = await platform.pool.get(storeId);

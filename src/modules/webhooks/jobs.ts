@@ -2,7 +2,7 @@
 // `webhook.dispatch` (the same fan-out, explicitly) and `webhook.deliver` (one attempt of one delivery).
 import { t } from "elysia";
 import { defineJob, inputKey, PermanentJobError, type JobContext, type JobDefinition } from "../../jobs/define.ts";
-import { attemptDelivery, fanOut, DELIVER_TOPIC } from "./deliveries.ts";
+import { attemptDelivery, fanOut, hasEnabledEndpoint, DELIVER_TOPIC } from "./deliveries.ts";
 import { Int } from "../../kernel/schema.ts";
 
 /** A business event: `{ type, ...fields }` (inventory writes `{ type: "inventory.low", variantId, available, … }`). */
@@ -36,6 +36,9 @@ export const eventJob = defineJob({
   timeoutMs: 30_000,
   key: (i) => i.id ?? inputKey(i),
   handler: dispatch,
+  // Webhooks are the only subscribers of business events today: a store without an enabled endpoint needs no job
+  // (the fan-out would find nobody). One indexed read per relay pass.
+  wanted: (platform, storeId) => (storeId === null ? Promise.resolve(true) : hasEnabledEndpoint(platform, storeId)),
 });
 
 export const webhookDispatchJob = defineJob({
