@@ -1,5 +1,5 @@
-// A per-open-store memo for small configuration that every cart view reads and only a few admin routes write: tax
-// settings and zones, shipping zones and rates, payment settings. Without it, each cart response re-read ~7 rows
+// A per-open-store memo for small configuration that every request reads and only a few admin routes write: store
+// settings, tax settings and zones, shipping zones and rates, payment settings, live flag definitions. Without it, each cart response re-read ~7 rows
 // sets from the store file (measured: a quarter of the statements of a checkout).
 //
 // The writers call invalidateConfig after their transaction committed (never before: a reader could reload the old
@@ -12,14 +12,17 @@ export const CONFIG_TTL_MS = 30_000;
 type Slot = { value: Promise<unknown>; at: number };
 const memo = new WeakMap<StoreHandle, Map<string, Slot>>();
 
-/** The value of `key` for this store: loaded once, shared by concurrent callers, kept until invalidated or stale. */
-export function cachedConfig<T>(store: StoreHandle, key: string, load: () => Promise<T>): Promise<T> {
+/**
+ * The value of `key` for this store: loaded once, shared by concurrent callers, kept until invalidated or stale.
+ * `now` is the caller's clock (a request's ctx.clock, so tests can age entries); a clock that went back reloads.
+ */
+export function cachedConfig<T>(store: StoreHandle, key: string, load: () => Promise<T>, now: () => number = Date.now): Promise<T> {
   let slots = memo.get(store);
   if (!slots) memo.set(store, (slots = new Map()));
-  const now = performance.now();
+  const at = now();
   const hit = slots.get(key);
-  if (hit && now - hit.at < CONFIG_TTL_MS) return hit.value as Promise<T>;
-  const slot: Slot = { value: load(), at: now };
+  if (hit && at - hit.at < CONFIG_TTL_MS && at >= hit.at) return hit.value as Promise<T>;
+  const slot: Slot = { value: load(), at };
   slots.set(key, slot);
   // A failed load is not remembered; the next caller tries again.
   slot.value.catch(() => {

@@ -6,6 +6,7 @@ import { isCurrency, isTimeZone } from "../../kernel/currency.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
 import { storeSettings } from "./settings.tables.ts";
 import { recordAudit } from "../audit/index.ts";
+import { cachedConfig, invalidateConfig } from "../../tenancy/config-cache.ts";
 
 type Row = typeof storeSettings.$inferSelect;
 
@@ -56,21 +57,20 @@ export async function initSettings(tx: StoreTx, input: InitialSettings, now: num
   await tx.insert(storeSettings).values({ id: 1, ...input, revision: 0, createdAt: now, updatedAt: now });
 }
 
-// Settings are read on many requests (the store API's profile, currency lookups) and change rarely: cached per open
-// store handle. A write through updateSettings replaces the entry at once; a write by another process (the CLI's
-// `seed` while the server runs) shows after at most SETTINGS_TTL_MS. A reopened handle starts empty.
-const SETTINGS_TTL_MS = 30_000;
-const cache = new WeakMap<object, { value: Settings; at: number }>();
-
-export async function getSettings(ctx: Ctx): Promise<Settings> {
-  const hit = cache.get(ctx.store);
-  const now = ctx.clock.now();
-  if (hit && now - hit.at < SETTINGS_TTL_MS) return hit.value;
-  const row = (await ctx.store.db.select().from(storeSettings).where(eq(storeSettings.id, 1)))[0];
-  if (!row) throw new Error(`store ${ctx.storeId} has no settings row`);
-  const value = view(ctx.storeId, row);
-  cache.set(ctx.store, { value, at: now });
-  return value;
+// Settings are read on many requests (the store API's profile, currency lookups) and change rarely: kept in the
+// per-store memo (tenancy/config-cache.ts). A write through updateSettings drops the entry after its commit; a
+// write by another process (the CLI's `seed` while the server runs) shows after at most its TTL.
+export function getSettings(ctx: Ctx): Promise<Settings> {
+  return cachedConfig(
+    ctx.store,
+    "settings",
+    async () => {
+      const row = (await ctx.store.db.select().from(storeSettings).where(eq(storeSettings.id, 1)))[0];
+      if (!row) throw new Error(`store ${ctx.storeId} has no settings row`);
+      return view(ctx.storeId, row);
+    },
+    () => ctx.clock.now(),
+  );
 }
 
 export async function updateSettings(
@@ -97,9 +97,7 @@ export async function updateSettings(
       });
     }
     return after;
-  });
+  }).finally(() => invalidateConfig(ctx.store, "settings"));
   if (!row) throw new Error(`store ${ctx.storeId} has no settings row`);
-  const value = view(ctx.storeId, row);
-  cache.set(ctx.store, { value, at: ctx.clock.now() });
-  return value;
+  return view(ctx.storeId, row);
 }
