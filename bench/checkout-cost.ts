@@ -6,7 +6,8 @@
 // 8 calls in process (no HTTP: a floor for the HTTP run).
 //
 //   bun bench/checkout-cost.ts            (run.ts imports runCheckoutCost)
-import { ADDRESS, CARD_OK, checkoutFixture } from "../src/modules/checkout/checkout.testing.ts";
+import { checkoutFixture } from "../src/modules/checkout/checkout.testing.ts";
+import { checkoutFlow, type StoreCall } from "./checkout.ts";
 import type { LocalClient } from "../src/db/local-client.ts";
 import { drainJobs, startTestJobs } from "../src/jobs/testing.ts";
 
@@ -31,30 +32,23 @@ export async function runCheckoutCost(n = 50): Promise<CheckoutCost> {
   const client = (await f.t.platform.pool.get(f.s.id)).client as LocalClient;
   const products = (await f.admin("/products?limit=100")).body as { data: Array<{ handle: string; variants: Array<{ id: string }> }> };
   const handle = products.data.find((p) => p.variants.some((v) => v.id === variantId))!.handle;
-  const calls = ["GET product", "POST cart", "PATCH cart", "GET shipping-options", "PUT shipping-method", "POST payment", "POST complete", "GET order"];
-  const perCall = new Map(calls.map((c) => [c, 0]));
-  const ok = (r: { status: number; body: unknown }, what: string) => {
-    if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body as any; // the flow reads a few fields of JSON bodies whose schema the OpenAPI tests own
+  // Calls named like the table rows: "POST cart", "PUT shipping-method", … (ids stripped from the path).
+  const perCall = new Map<string, number>();
+  const singular: Record<string, string> = { carts: "cart", orders: "order", products: "product" };
+  const nameOf = (method: string, path: string) => {
+    const last = path.replace(/\?.*$/, "").split("/").filter((s) => s && !/_[0-9A-Z]{26}$/.test(s)).at(-1)!;
+    return `${method} ${singular[last] ?? last}`;
   };
   let counting = false;
-  const step = async <T>(call: string, fn: () => Promise<T>): Promise<T> => {
+  const call: StoreCall = async (method, path, body) => {
     const before = client.stats.statements;
-    const r = await fn();
-    if (counting) perCall.set(call, perCall.get(call)! + client.stats.statements - before);
-    return r;
+    const r = await f.store(path, { method, json: body });
+    const name = path.startsWith("/products/") ? `${method} product` : nameOf(method, path);
+    if (counting) perCall.set(name, (perCall.get(name) ?? 0) + client.stats.statements - before);
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
   };
-  const one = async (i: number) => {
-    const p = ok(await step("GET product", () => f.store(`/products/${handle}`)), "product");
-    const vid = p.variants[0].id;
-    const cart = ok(await step("POST cart", () => f.store("/carts", { json: { items: [{ variantId: vid, quantity: 1 }] } })), "cart");
-    ok(await step("PATCH cart", () => f.store(`/carts/${cart.id}`, { method: "PATCH", json: { email: `cost${i}@example.com`, shippingAddress: ADDRESS } })), "address");
-    const options = ok(await step("GET shipping-options", () => f.store(`/carts/${cart.id}/shipping-options`)), "options");
-    ok(await step("PUT shipping-method", () => f.store(`/carts/${cart.id}/shipping-method`, { method: "PUT", json: { optionId: options.data[0].id } })), "method");
-    ok(await step("POST payment", () => f.pay(cart.id, CARD_OK)), "payment");
-    const order = ok(await step("POST complete", () => f.complete(cart.id)), "complete");
-    ok(await step("GET order", () => f.store(`/orders/${order.id}?token=${order.token}`)), "order");
-  };
+  const one = (i: number) => checkoutFlow(call, handle, `cost${i}@example.com`);
   for (let i = 0; i < 5; i++) await one(-1 - i); // warm-up: caches, prepared statements, JIT
   await drainJobs(f.t.platform);
   const fg = { statements: 0, commits: 0, syncs: 0 };
@@ -85,7 +79,7 @@ export async function runCheckoutCost(n = 50): Promise<CheckoutCost> {
     statements: fg.statements / n,
     commits: fg.commits / n,
     syncs: fg.syncs / n,
-    perCall: calls.map((call) => ({ call, statements: perCall.get(call)! / n })),
+    perCall: [...perCall].map(([c, statements]) => ({ call: c, statements: statements / n })),
     background: { statements: bg.statements / n, commits: bg.commits / n, syncs: bg.syncs / n },
     meanMs: ms / n,
     cpuMs: cpuUs / 1000 / n,

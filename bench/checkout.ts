@@ -70,18 +70,26 @@ async function pickProduct(store: ReturnType<typeof client>): Promise<string> {
   return list.data[0].handle ?? list.data[0].id;
 }
 
-/** One full checkout: the 8 calls, timed end to end. */
+/** A call of the storefront API: method, path under /v1/store, optional JSON body → the parsed 2xx body (or throw). */
+export type StoreCall = (method: string, path: string, body?: unknown) => Promise<any>;
+
+/** The 8 calls of one checkout, in order; bench/checkout-cost.ts runs the same flow in process. */
+export async function checkoutFlow(store: StoreCall, product: string, email: string): Promise<void> {
+  const p = await store("GET", `/products/${product}`);
+  const variantId = p.variants[0].id;
+  const cart = await store("POST", "/carts", { items: [{ variantId, quantity: 1 }] });
+  await store("PATCH", `/carts/${cart.id}`, { email, shippingAddress: ADDRESS });
+  const options = await store("GET", `/carts/${cart.id}/shipping-options`);
+  await store("PUT", `/carts/${cart.id}/shipping-method`, { optionId: options.data[0].id });
+  await store("POST", `/carts/${cart.id}/payment`, { provider: "sandbox", data: { card: "4242424242424242" } });
+  const order = await store("POST", `/carts/${cart.id}/complete`);
+  await store("GET", `/orders/${order.id}?token=${order.token}`);
+}
+
+/** One full checkout over HTTP, timed end to end. */
 async function checkout(store: ReturnType<typeof client>, product: string, i: number): Promise<number> {
   const t0 = performance.now();
-  const p = await store("GET", `/v1/store/products/${product}`);
-  const variantId = p.variants[0].id;
-  const cart = await store("POST", "/v1/store/carts", { items: [{ variantId, quantity: 1 }] });
-  await store("PATCH", `/v1/store/carts/${cart.id}`, { email: `bench${i}@example.com`, shippingAddress: ADDRESS });
-  const options = await store("GET", `/v1/store/carts/${cart.id}/shipping-options`);
-  await store("PUT", `/v1/store/carts/${cart.id}/shipping-method`, { optionId: options.data[0].id });
-  await store("POST", `/v1/store/carts/${cart.id}/payment`, { provider: "sandbox", data: { card: "4242424242424242" } });
-  const order = await store("POST", `/v1/store/carts/${cart.id}/complete`);
-  await store("GET", `/v1/store/orders/${order.id}?token=${order.token}`);
+  await checkoutFlow((method, path, body) => store(method, `/v1/store${path}`, body), product, `bench${i}@example.com`);
   return performance.now() - t0;
 }
 
