@@ -16,6 +16,7 @@ import { SECRET_PURPOSE, findEndpoint, subscribes, type WebhookDeps } from "./en
 import { signPayload } from "./signature.ts";
 import { pinRequest, resolveWebhookUrl } from "./url-guard.ts";
 import { webhookDeliveries, webhookEndpoints, type DeliveryStatus } from "./webhooks.tables.ts";
+import type { StoreHandle } from "../../tenancy/pool.ts";
 
 /** Delays before retries 1–5: exponential (×5) from one minute, 13 h in total, well inside the 24 h window. */
 export const RETRY_DELAYS_MS: readonly number[] = [60_000, 300_000, 1_500_000, 7_500_000, 37_500_000];
@@ -67,11 +68,14 @@ async function insertDelivery(tx: StoreTx, now: number, endpointId: string, ev: 
   return id;
 }
 
+/** The event subscriptions of the store's enabled endpoints, read without the write lock. */
+async function enabledSubscriptions(store: StoreHandle): Promise<Array<{ events: string[] }>> {
+  return store.db.select({ events: webhookEndpoints.events }).from(webhookEndpoints).where(eq(webhookEndpoints.enabled, true));
+}
+
 /** Whether the store has an enabled endpoint at all (the event job's `wanted`). */
 export async function hasEnabledEndpoint(platform: Platform, storeId: string): Promise<boolean> {
-  const store = await platform.pool.get(storeId);
-  const one = await store.db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.enabled, true)).limit(1);
-  return one.length > 0;
+  return (await enabledSubscriptions(await platform.pool.get(storeId))).length > 0;
 }
 
 /** Creates one delivery per subscribed, enabled endpoint (idempotent per event and endpoint). */
@@ -79,8 +83,7 @@ export async function fanOut(platform: Platform, storeId: string, ev: BusinessEv
   const store = await platform.pool.get(storeId);
   const now = platform.clock.now();
   // Most events of most stores go to no endpoint: a read says so without taking the store's write lock.
-  const listening = await store.db.select({ events: webhookEndpoints.events }).from(webhookEndpoints).where(eq(webhookEndpoints.enabled, true));
-  if (!listening.some((ep) => subscribes(ep.events, ev.type))) return 0;
+  if (!(await enabledSubscriptions(store)).some((ep) => subscribes(ep.events, ev.type))) return 0;
   const created = await withTx({ store }, async (tx) => {
     const endpoints = await tx.select({ id: webhookEndpoints.id, events: webhookEndpoints.events }).from(webhookEndpoints).where(eq(webhookEndpoints.enabled, true));
     let n = 0;
