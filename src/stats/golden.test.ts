@@ -1,5 +1,5 @@
 /**
- * Golden vectors from GrowthBook gbstats 0.8.0 (shared/fixtures/stats/golden-stats.json): one test per case.
+ * Golden vectors from GrowthBook gbstats 0.8.0 (testdata/golden-stats.json, copied from the shared fixtures so a clone runs it): one test per case.
  * Each output is checked against the upstream test's literal (`expected_from_test`, after rounding to
  * `rounded_to_decimals`) and against gbstats' full-precision output (`computed`, relative error ≤ 1e-6),
  * intermediates included. Cases not run are listed in SKIPPED.md.
@@ -22,7 +22,7 @@ import { midExperimentPower } from "./mid-experiment-power.ts";
 import type { PowerMetric } from "./power.ts";
 import { findMdeFrequentist, powerEstFrequentist } from "./power.ts";
 
-const FIXTURE_URL = new URL("../../../shared/fixtures/stats/golden-stats.json", import.meta.url);
+const FIXTURE_URL = new URL("./testdata/golden-stats.json", import.meta.url);
 const fixture: unknown = await Bun.file(FIXTURE_URL).json();
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import {
   inNamespace,
 } from "./bucketing.ts";
 
-const FIXTURE_URL = new URL("../../../../shared/fixtures/flags/growthbook-bucketing-cases.json", import.meta.url);
+const FIXTURE_URL = new URL("./testdata/growthbook-bucketing-cases.json", import.meta.url);
 const fixture: unknown = await Bun.file(FIXTURE_URL).json();
 
 // Hashes are k/1000 or k/10000 computed exactly as the SDK does, so they are compared exactly. Ranges and

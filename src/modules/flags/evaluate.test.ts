@@ -17,7 +17,7 @@ const base: FlagInput = {
   targeting: [],
   version: 1,
 };
-const fixture = (await Bun.file(new URL("../../../../shared/fixtures/flags/growthbook-bucketing-cases.json", import.meta.url)).json()) as {
+const fixture = (await Bun.file(new URL("./testdata/growthbook-bucketing-cases.json", import.meta.url)).json()) as {
   hash: [string, string, number, number][];
 };
 const flag = (over: Partial<FlagInput> = {}) => defineFlag({ ...base, ...over });
