@@ -6,6 +6,7 @@ import { openPlatform } from "../platform.ts";
 import { startServer } from "../http/server.ts";
 import { ensureDemoStore, type DemoState } from "../demo.ts";
 import { VERSION } from "../http/app.ts";
+import { checkpointer } from "../db/checkpointer.ts";
 
 function banner(url: string, demo: DemoState, masterKeyNote: string | null): string {
   const lines = [
@@ -63,6 +64,9 @@ export const serveCommand: Command = {
       throw e;
     }
     const running = startServer(platform, { port: config.port, host: config.host });
+    // Store files checkpoint on this thread; without it (a broken binary build) they fall back to SQLite's
+    // checkpoint inside COMMIT: correct, slower under load. Said once, at start.
+    checkpointer.ping().catch((err) => log.warn("checkpoint thread unavailable: store files checkpoint in COMMIT", { err }));
     const url = config.publicUrl.endsWith(`:${config.port}`) && config.port === 0 ? running.url : config.publicUrl;
     const masterKeyNote =
       config.masterKeySource === "generated"

@@ -5,6 +5,7 @@ import type { Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { hkdfSync } from "node:crypto";
 import { LocalClient } from "./local-client.ts";
+import type { CheckpointRunner } from "./checkpointer.ts";
 import * as controlSchema from "./control.schema.ts";
 import * as storeSchema from "./store.schema.ts";
 
@@ -28,10 +29,12 @@ export interface OpenOptions {
   timeoutMs?: number;
   /** Commits fsync in flush() off the JS thread instead of inside COMMIT (store files; withTx flushes). */
   deferredSync?: boolean;
+  /** WAL checkpoints on this runner's thread instead of in COMMIT (store files: checkpointer.ts). */
+  checkpoints?: CheckpointRunner;
 }
 
 export async function openClient(opts: OpenOptions): Promise<LocalClient> {
-  const client = new LocalClient({ path: opts.path, encryptionKey: opts.encryptionKey, timeoutMs: opts.timeoutMs ?? 5_000, deferredSync: opts.deferredSync });
+  const client = new LocalClient({ path: opts.path, encryptionKey: opts.encryptionKey, timeoutMs: opts.timeoutMs ?? 5_000, deferredSync: opts.deferredSync, checkpoints: opts.checkpoints });
   try {
     // WAL is stored in the file, so once is enough; it must not run inside a batch (STACK-NOTES).
     await client.execute("PRAGMA journal_mode=WAL");

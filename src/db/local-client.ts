@@ -19,10 +19,13 @@
 //     shared by every commit that asks while it waits (group commit). withTx answers only after its flush, so an
 //     acknowledged write is as durable as with synchronous=FULL; plain writes (execute, batch, migrate) flush
 //     before they return. Another reader may see a commit up to one fsync before it is durable.
+//   - with `checkpoints` (store files), WAL checkpoints run on another thread (checkpointer.ts), not inside the
+//     COMMIT that crosses SQLite's 1,000-page mark.
 // Remote and replicated databases (Turso) keep using @libsql/client's createClient: this class is for files only.
 import Database from "libsql";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { close as closeFd, closeSync, fdatasync, fdatasyncSync, open as openFd, openSync } from "node:fs";
+import type { CheckpointRunner } from "./checkpointer.ts";
 import {
   LibsqlError,
   type Client,
@@ -48,6 +51,19 @@ export interface LocalClientOptions {
   statementCacheSize?: number;
   /** Commits skip SQLite's fsync; durability comes from flush() (see the header). Off: SQLite's own FULL sync. */
   deferredSync?: boolean;
+  /**
+   * Checkpoints run here instead of inside COMMIT (src/db/checkpointer.ts): SQLite's automatic checkpoint is turned
+   * off and, once `checkpointEvery` commits were synced since the last one, flush() asks this runner for one. If a
+   * request fails, the client goes back to SQLite's automatic checkpoint. Needs `deferredSync`.
+   */
+  checkpoints?: CheckpointRunner;
+  /** Commits between two background checkpoints (default 50: ~1,000 WAL frames at a checkout's ~20 pages). */
+  checkpointEvery?: number;
+  /**
+   * WAL frames past which a background checkpoint is finished with the writer held (default 4,000, ~16 MB): SQLite
+   * starts the WAL over only once all of it was copied, which a checkpoint running beside steady writes never sees.
+   */
+  restartFrames?: number;
 }
 
 const VALUES = Symbol("values");
@@ -333,7 +349,7 @@ function beginFor(mode: TransactionMode): string {
 
 export class LocalClient implements Client {
   readonly protocol = "file";
-  #opts: Required<Omit<LocalClientOptions, "encryptionKey">> & { encryptionKey?: string };
+  #opts: Required<Omit<LocalClientOptions, "encryptionKey" | "checkpoints">> & { encryptionKey?: string; checkpoints?: CheckpointRunner };
   /** Writes committed (counted) and made durable (up to which count): a flush with nothing new does nothing. */
   #written = 0;
   #synced = 0;
@@ -346,7 +362,10 @@ export class LocalClient implements Client {
    * What this client did, for tests and the bench: statements run (ours included: BEGIN, COMMIT, total_changes),
    * transactions committed with changes, and fdatasyncs of the WAL done by flush() (one per group of commits).
    */
-  readonly stats = { statements: 0, commits: 0, syncs: 0 };
+  readonly stats = { statements: 0, commits: 0, syncs: 0, checkpoints: 0 };
+  /** Background checkpoints: the commit count when the last one was asked for, and the one running. */
+  #checkpointedAt = 0;
+  #checkpointing: Promise<void> | null = null;
   /**
    * Set when an fdatasync failed: what is on disk is unknown (after EIO, Linux may mark the pages clean, so a retry
    * would "succeed" without the data), so this client refuses all further work and the pool reopens the file:
@@ -370,11 +389,12 @@ export class LocalClient implements Client {
   #closed = false;
 
   constructor(opts: LocalClientOptions) {
-    this.#opts = { timeoutMs: 5_000, statementCacheSize: 500, deferredSync: false, ...opts };
+    this.#opts = { timeoutMs: 5_000, statementCacheSize: 500, deferredSync: false, checkpointEvery: 50, restartFrames: 4_000, ...opts };
+    if (this.#opts.checkpoints && !this.#opts.deferredSync) throw new RangeError("checkpoints need deferredSync");
     this.#writer = this.#open();
     try {
       this.#writer.execute("SELECT 1");
-      if (this.#opts.deferredSync) this.#writer.exec("PRAGMA synchronous=NORMAL");
+      this.#configureWriter(this.#writer);
     } catch (e) {
       this.#writer.close();
       throw e;
@@ -383,6 +403,54 @@ export class LocalClient implements Client {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  #configureWriter(w: Connection): void {
+    if (this.#opts.deferredSync) w.exec("PRAGMA synchronous=NORMAL");
+    // Only the writer ever commits, so only its automatic checkpoint matters.
+    if (this.#opts.checkpoints) w.exec("PRAGMA wal_autocheckpoint=0");
+  }
+
+  /** After a sync: asks for a background checkpoint when enough commits piled up and none is running. */
+  #maybeCheckpoint(): void {
+    const runner = this.#opts.checkpoints;
+    if (!runner || this.#checkpointing || this.#closed || this.#failed) return;
+    if (this.stats.commits - this.#checkpointedAt < this.#opts.checkpointEvery) return;
+    this.#checkpointedAt = this.stats.commits;
+    this.#checkpointing = this.#checkpoint(runner)
+      .catch(() => {
+        if (this.#closed) return;
+        // No checkpoint thread: SQLite's own automatic checkpoint again (in COMMIT, as without a runner).
+        this.#opts.checkpoints = undefined;
+        try {
+          this.#writer?.db.exec("PRAGMA wal_autocheckpoint=1000");
+        } catch {
+          // a closed or broken writer: the pool reopens the file, and the new client asks the runner again
+        }
+      })
+      .finally(() => {
+        this.#checkpointing = null;
+      });
+  }
+
+  async #checkpoint(runner: CheckpointRunner): Promise<void> {
+    const r = await runner.run(this.#opts.path, this.#opts.encryptionKey);
+    this.stats.checkpoints++;
+    if (r.log < this.#opts.restartFrames || this.#closed) return;
+    // The frames committed since the first pass, with no writer adding more: afterwards the whole WAL is in the
+    // database file and the next write starts it over. Writers wait in the queue meanwhile; the event loop does not.
+    await this.#acquireWriter();
+    try {
+      await runner.run(this.#opts.path, this.#opts.encryptionKey);
+      this.stats.checkpoints++;
+    } finally {
+      this.#releaseWriter();
+    }
+  }
+
+  /** Resolves when no background checkpoint is running (tests). */
+  async checkpointIdle(): Promise<void> {
+    await this.#checkpointing;
   }
 
   #open(): Connection {
@@ -600,6 +668,7 @@ export class LocalClient implements Client {
     }
     this.stats.syncs++;
     this.#synced = Math.max(this.#synced, upTo);
+    this.#maybeCheckpoint();
   }
 
   async sync(): Promise<Replicated> {
@@ -642,7 +711,7 @@ export class LocalClient implements Client {
     this.#closed = false;
     this.#writerBusy = false;
     this.#writer = this.#open();
-    if (this.#opts.deferredSync) this.#writer.exec("PRAGMA synchronous=NORMAL");
+    this.#configureWriter(this.#writer);
   }
 }
 

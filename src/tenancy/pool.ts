@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { deriveFileKey, openClient, storeDrizzle, type StoreDb } from "../db/client.ts";
+import { checkpointer } from "../db/checkpointer.ts";
 import type { LocalClient } from "../db/local-client.ts";
 import { latestVersion, migrate, schemaVersion, type MigrationResult } from "../db/migrate.ts";
 import { KeyedLock } from "../kernel/lock.ts";
@@ -114,7 +115,7 @@ export class TenantPool {
     if (create) mkdirSync(dir, { recursive: true });
     else if (!existsSync(path)) throw new NotFound("store", storeId);
 
-    const client = await openClient({ path, encryptionKey: this.fileKey(storeId), deferredSync: true });
+    const client = await openClient({ path, encryptionKey: this.fileKey(storeId), deferredSync: true, checkpoints: checkpointer });
     const handle: StoreHandle = {
       id: storeId,
       client,

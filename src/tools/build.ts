@@ -46,6 +46,17 @@ function compileEntry(web: WebBuild): string {
   return file;
 }
 
+/**
+ * The checkpoint thread's script (src/db/checkpointer.ts) is an entry point of its own, next to the compile entry:
+ * `new Worker(new URL("./checkpoint-worker.ts", import.meta.url))` then finds it in the binary. Bun 1.4 loads a
+ * worker entry only from the top of the binary's file tree (oven-sh/bun#29124), hence this one-line file in .tmp/.
+ */
+function workerEntry(): string {
+  const file = join(root, ".tmp", "checkpoint-worker.ts");
+  writeFileSync(file, 'import "../src/db/checkpoint-worker.ts";\n');
+  return file;
+}
+
 if (import.meta.main) {
   const web = await buildWeb({ outDir: join(root, "dist", "web") });
   console.log(describeBuild(web));
@@ -54,7 +65,7 @@ if (import.meta.main) {
   const started = performance.now();
   console.log(`building ${outfile} (libSQL addon: @libsql/${target})…`);
   const result = await Bun.build({
-    entrypoints: [compileEntry(web)],
+    entrypoints: [compileEntry(web), workerEntry()],
     compile: { outfile },
     minify: true,
     sourcemap: "linked",
