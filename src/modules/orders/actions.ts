@@ -37,7 +37,11 @@ async function restatus(tx: StoreTx, o: OrderRow, p: PaymentRow, patch: Partial<
 }
 
 function run<T>(ctx: Ctx, orderId: string, deps: OrderDeps, fn: () => Promise<T>): Promise<T> {
-  return orderLock.run(`${ctx.storeId}:${orderId}`, fn).finally(() => deps.outbox?.kick(ctx.storeId));
+  // The kick starts the relay and is not waited for: a finally callback that returned its promise made every
+  // order action (the checkout's capture included) wait for a whole relay pass and its fsyncs.
+  return orderLock.run(`${ctx.storeId}:${orderId}`, fn).finally(() => {
+    deps.outbox?.kick(ctx.storeId);
+  });
 }
 
 /** Captures the authorized amount (manual capture, or right after checkout on automatic capture). */

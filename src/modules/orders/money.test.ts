@@ -58,4 +58,29 @@ describe("order money actions", () => {
     const retried = await f.admin(`/orders/${placed.body.id}/capture`, { method: "POST" });
     expect(retried.body).toMatchObject({ status: "paid", payment: { status: "captured" } });
   });
+
+  test("checkout's capture and the admin's refund answer without waiting for the outbox relay they kick", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(5_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id);
+    // A relay pass that never ends (a slow jobs file, a long batch): the buyer and the admin must not wait for it.
+    const relay = f.t.platform.outbox;
+    const kick = relay.kick.bind(relay);
+    let kicks = 0;
+    relay.kick = () => {
+      kicks++;
+      return new Promise<void>(() => {});
+    };
+    try {
+      const placed = await f.complete(id);
+      expect(placed.status).toBe(201);
+      expect(placed.body.status).toBe("paid");
+      const refund = await f.admin(`/orders/${placed.body.id}/refunds`, { json: { amount: 100, reason: "goodwill" } });
+      expect(refund.status).toBe(201);
+      expect(kicks).toBeGreaterThanOrEqual(3); // order, capture, refund
+    } finally {
+      relay.kick = kick;
+    }
+  });
 });
