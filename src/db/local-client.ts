@@ -519,10 +519,19 @@ export class LocalClient implements Client {
   async execute(stmtOrSql: InStatement, args?: InArgs): Promise<ResultSet> {
     const stmt: InStatement = typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
     const inTx = joined.getStore()?.get(this);
-    // Only the transaction that holds the writer now: a body's stray promise that outlives it runs on its own.
-    if (inTx !== undefined && inTx === this.#current && !inTx.closed) return inTx.execute(stmt);
+    if (inTx !== undefined) {
+      if (inTx === this.#current && !inTx.closed) return inTx.execute(stmt);
+      // A query made in a transaction's body that runs after it ended (a stray promise): it must not run on its own,
+      // outside the transaction it was written for.
+      if (inTx.closed) throw new LibsqlError("The transaction this query belongs to has ended", "TRANSACTION_CLOSED");
+    }
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
-    if (READ_ONLY.test(sql)) return this.#readConnection().execute(stmt);
+    if (READ_ONLY.test(sql)) {
+      if (!process.env.WAITREAD) return this.#readConnection().execute(stmt);
+      if (!this.#writerBusy || (this.#current !== null && this.#current.pristine())) return this.#readConnection().execute(stmt);
+      const w0 = await this.#acquireWriter();
+      try { return w0.execute(stmt); } finally { this.#releaseWriter(); }
+    }
     const w = await this.#acquireWriter();
     let r: ResultSet;
     try {

@@ -61,6 +61,33 @@ describe("withTx", () => {
     expect(store.client.stats.syncs).toBe(b1 + 1);
   });
 
+  test("a query the body started but left running after the transaction ended fails instead of writing outside it", async () => {
+    const s = await t.createStore();
+    const store = await t.platform.pool.get(s.id);
+    let stray!: Promise<unknown>;
+    await withTx({ store }, async (tx) => {
+      await tx.update(storeSettings).set({ name: "in the transaction" });
+      // Not awaited by the body: runs after COMMIT, still in the transaction's context.
+      stray = new Promise((r) => setTimeout(r, 10)).then(() => tx.update(storeSettings).set({ name: "stray write" }));
+    });
+    const err = await stray.then(() => null, (e: Error) => e);
+    expect((err?.cause as { code?: string } | undefined)?.code).toBe("TRANSACTION_CLOSED");
+    expect((await store.db.select().from(storeSettings))[0]!.name).toBe("in the transaction");
+  });
+
+  test("each transaction gets its own handle (per-transaction memos); starting a drizzle transaction from it is refused", async () => {
+    const s = await t.createStore();
+    const store = await t.platform.pool.get(s.id);
+    const handles: object[] = [];
+    for (let i = 0; i < 2; i++) await withTx({ store }, async (tx) => void handles.push(tx));
+    expect(handles[0]).not.toBe(handles[1]);
+    expect(handles[0]).not.toBe(store.db);
+    await expect(withTx({ store }, async (tx) => tx.transaction(async () => 1))).rejects.toBeInstanceOf(NestedTransactionError);
+    // The writer was not left waiting for itself: the next transaction runs.
+    await withTx({ store }, (tx) => tx.update(storeSettings).set({ name: "next" }));
+    expect((await store.db.select().from(storeSettings))[0]!.name).toBe("next");
+  });
+
   test("nesting withTx on the same store is refused instead of deadlocking", async () => {
     const s = await t.createStore();
     const store = await t.platform.pool.get(s.id);

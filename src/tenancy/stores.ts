@@ -4,7 +4,7 @@ import { and, desc, eq, lt } from "drizzle-orm";
 import { newId } from "../kernel/ids.ts";
 import { NotFound } from "../kernel/errors.ts";
 import { toPage, type Page } from "../kernel/pagination.ts";
-import type { StoreTx } from "../db/tx.ts";
+import { withTx, type StoreTx } from "../db/tx.ts";
 import { latestVersion } from "../db/migrate.ts";
 import { stores } from "./control.tables.ts";
 import type { Control } from "./control.ts";
@@ -36,8 +36,7 @@ export async function createStore(deps: ProvisionDeps, input: CreateStoreInput):
   const dir = storeDir(deps.dataDir, id);
   try {
     const handle = await deps.pool.create(id);
-    await handle.withLock(() => handle.db.transaction((tx) => input.initialize(tx, handle, id)));
-    await handle.flush();
+    await withTx({ store: handle }, (tx) => input.initialize(tx, handle, id));
     const now = deps.now();
     const record: StoreRecord = {
       id,
