@@ -168,15 +168,18 @@ export function parseDecimal(value: string, currency: string): Money {
   return fromBig(amount, currency);
 }
 
+const formatters = new Map<string, Intl.NumberFormat>();
+
 /** Locale formatting for display only ("€19.99", "19,99 €"). Never parse this back. */
 export function formatMoney(a: Money, locale = "en"): string {
-  const exp = exponent(a.currency);
-  const fmt = new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency: a.currency,
-    minimumFractionDigits: exp,
-    maximumFractionDigits: exp,
-  });
+  const key = `${locale}|${a.currency}`;
+  let fmt = formatters.get(key);
+  if (!fmt) {
+    const exp = exponent(a.currency);
+    // Building a formatter costs tens of µs (ICU); an order e-mail formats a dozen amounts.
+    fmt = new Intl.NumberFormat(locale, { style: "currency", currency: a.currency, minimumFractionDigits: exp, maximumFractionDigits: exp });
+    formatters.set(key, fmt);
+  }
   // Intl accepts an exact decimal string (Intl.NumberFormat v3), so no float ever represents the amount.
   return fmt.format(toDecimalString(a) as unknown as number);
 }
