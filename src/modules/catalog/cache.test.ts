@@ -65,3 +65,40 @@ describe("store API cache", () => {
     expect((await f.store("/products")).body.data[0].title).toBe("Changed underneath");
   });
 });
+
+describe("variant lookups (lookup.ts)", () => {
+  test("are served from memory until a catalog write; a lookup that raced a write is not kept", async () => {
+    const { checkoutFixture } = await import("../checkout/checkout.testing.ts");
+    const { getVariants } = await import("./lookup.ts");
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 5);
+    const store = await f.t.platform.pool.get(f.s.id);
+    const ctx = { store };
+    const statements = async (fn: () => Promise<unknown>) => {
+      const before = store.client.stats.statements;
+      await fn();
+      return store.client.stats.statements - before;
+    };
+    catalogCache.invalidate(f.s.id); // as after any catalog write
+    expect(await statements(() => getVariants(ctx, [v]))).toBeGreaterThan(0);
+    expect(await statements(() => getVariants(ctx, [v, v]))).toBe(0);
+    // Shared between callers: frozen, so no caller can change another's view.
+    expect(Object.isFrozen((await getVariants(ctx, [v]))[0]!.prices)).toBe(true);
+
+    const product = (await f.admin(`/products?limit=1`)).body.data[0];
+    await f.admin(`/products/${product.id}/variants/${v}`, { method: "PATCH", json: { prices: [{ currency: "EUR", amount: 1_500 }] } });
+    const after = await getVariants(ctx, [v]);
+    expect(after[0]!.prices.EUR).toBe(1_500);
+
+    // A write commits while a lookup is in flight: its (possibly older) result is returned but not remembered.
+    catalogCache.invalidate(f.s.id);
+    const racing = getVariants(ctx, [v]);
+    catalogCache.invalidate(f.s.id);
+    await racing;
+    expect(await statements(() => getVariants(ctx, [v]))).toBeGreaterThan(0);
+    // An unknown id is looked up once, then known to be unknown.
+    const ghost = "var_01M80000000000000000000000";
+    expect(await getVariants(ctx, [ghost])).toEqual([]);
+    expect(await statements(() => getVariants(ctx, [ghost]))).toBe(0);
+  });
+});

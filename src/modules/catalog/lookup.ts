@@ -4,6 +4,7 @@ import type { Ctx } from "../../kernel/context.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { products, variants, type ProductStatus, type TaxCategory } from "./catalog.tables.ts";
 import { prepared } from "../../db/prepared.ts";
+import { catalogCache } from "./cache.ts";
 
 export interface VariantInfo {
   id: string;
@@ -57,32 +58,74 @@ export function variantTitle(productTitle: string, optionValues: Record<string, 
 }
 
 function toInfo(r: Row): VariantInfo {
-  return {
+  return Object.freeze({
     id: r.id,
     productId: r.productId,
     sku: r.sku,
     title: variantTitle(r.productTitle, r.optionValues),
-    prices: JSON.parse(r.prices) as Record<string, number>,
+    prices: Object.freeze(JSON.parse(r.prices) as Record<string, number>),
     costPrice: r.costPrice,
     weightGrams: r.weightGrams,
     trackInventory: r.trackInventory,
     allowBackorder: r.allowBackorder,
     taxCategory: r.taxCategory,
     productStatus: r.productStatus,
-  };
+  });
+}
+
+/**
+ * Variant infos by store and id, each valid for the catalog generation it was read in (cache.ts: every catalog
+ * write bumps the store's generation after it commits). A checkout looks the same variants up five times (add,
+ * each cart view, completion); the lookup is a join with a JSON aggregate. Bounded; least recently used goes first.
+ */
+const MAX_INFOS = 20_000;
+const infos = new Map<string, { generation: number; info: VariantInfo | null }>();
+
+function cached(storeId: string, id: string, generation: number): VariantInfo | null | undefined {
+  const key = `${storeId} ${id}`;
+  const e = infos.get(key);
+  if (e === undefined || e.generation !== generation) return undefined;
+  infos.delete(key); // most recently used goes last
+  infos.set(key, e);
+  return e.info;
+}
+
+function remember(storeId: string, id: string, generation: number, info: VariantInfo | null): void {
+  const key = `${storeId} ${id}`;
+  infos.delete(key);
+  infos.set(key, { generation, info });
+  if (infos.size > MAX_INFOS) infos.delete(infos.keys().next().value!);
 }
 
 export async function getVariant(ctx: Pick<Ctx, "store">, variantId: string): Promise<VariantInfo | null> {
-  const rows = await statements(ctx.store.db).one.execute({ id: variantId });
-  return rows[0] ? toInfo(rows[0]) : null;
+  return (await getVariants(ctx, [variantId]))[0] ?? null;
 }
 
-/** The variants that exist among `ids`, in the order asked; unknown ids are left out. */
+/** The variants that exist among `ids`, in the order asked; unknown ids are left out. Shared objects: frozen. */
 export async function getVariants(ctx: Pick<Ctx, "store">, ids: readonly string[]): Promise<VariantInfo[]> {
   if (ids.length === 0) return [];
-  const rows = await statements(ctx.store.db).many.execute({ ids: JSON.stringify([...new Set(ids)]) });
-  const byId = new Map(rows.map((r) => [r.id, toInfo(r)]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  const storeId = ctx.store.id;
+  // Read before the database: a write committing meanwhile makes this read's result unstorable (cache.ts).
+  const generation = catalogCache.generation(storeId);
+  const found = new Map<string, VariantInfo | null>();
+  const missing: string[] = [];
+  for (const id of new Set(ids)) {
+    const hit = cached(storeId, id, generation);
+    if (hit === undefined) missing.push(id);
+    else found.set(id, hit);
+  }
+  if (missing.length > 0) {
+    const st = statements(ctx.store.db);
+    const rows = missing.length === 1 ? await st.one.execute({ id: missing[0]! }) : await st.many.execute({ ids: JSON.stringify(missing) });
+    const byId = new Map(rows.map((r) => [r.id, toInfo(r)]));
+    const storable = catalogCache.generation(storeId) === generation;
+    for (const id of missing) {
+      const info = byId.get(id) ?? null;
+      found.set(id, info);
+      if (storable) remember(storeId, id, generation, info);
+    }
+  }
+  return ids.flatMap((id) => found.get(id) ?? []);
 }
 
 export async function listVariantIds(ctx: Pick<Ctx, "store">): Promise<string[]> {
