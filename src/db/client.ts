@@ -31,10 +31,12 @@ export interface OpenOptions {
   deferredSync?: boolean;
   /** WAL checkpoints on this runner's thread instead of in COMMIT (store files: checkpointer.ts). */
   checkpoints?: CheckpointRunner;
+  /** Called once if the checkpoint thread fails for this file (it then checkpoints in COMMIT). */
+  onCheckpointError?: (err: unknown) => void;
 }
 
 export async function openClient(opts: OpenOptions): Promise<LocalClient> {
-  const client = new LocalClient({ path: opts.path, encryptionKey: opts.encryptionKey, timeoutMs: opts.timeoutMs ?? 5_000, deferredSync: opts.deferredSync, checkpoints: opts.checkpoints });
+  const client = new LocalClient({ path: opts.path, encryptionKey: opts.encryptionKey, timeoutMs: opts.timeoutMs ?? 5_000, deferredSync: opts.deferredSync, checkpoints: opts.checkpoints, onCheckpointError: opts.onCheckpointError });
   try {
     // WAL is stored in the file, so once is enough; it must not run inside a batch (STACK-NOTES).
     await client.execute("PRAGMA journal_mode=WAL");

@@ -24,7 +24,7 @@
 // Remote and replicated databases (Turso) keep using @libsql/client's createClient: this class is for files only.
 import Database from "libsql";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { close as closeFd, closeSync, fdatasync, fdatasyncSync, open as openFd, openSync } from "node:fs";
+import { close as closeFd, closeSync, fdatasync, fdatasyncSync, fstatSync, open as openFd, openSync } from "node:fs";
 import type { CheckpointRunner } from "./checkpointer.ts";
 import {
   LibsqlError,
@@ -64,6 +64,24 @@ export interface LocalClientOptions {
    * starts the WAL over only once all of it was copied, which a checkpoint running beside steady writes never sees.
    */
   restartFrames?: number;
+  /** How long the writer is held at most for that second pass (default 2,000 ms). */
+  restartWaitMs?: number;
+  /** Called once when the runner failed and SQLite's automatic checkpoint took over (the pool logs it). */
+  onCheckpointError?: (err: unknown) => void;
+}
+
+/** A WAL grown past this by one write is checkpointed whatever the commit count (an import's one transaction). */
+const LARGE_WAL_BYTES = 64 * 1024 * 1024;
+const CHECKPOINT_TIMEOUT_MS = 60_000;
+
+class CheckpointTimeout extends Error {}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CheckpointTimeout(`no answer from the checkpoint thread in ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 const VALUES = Symbol("values");
@@ -349,7 +367,8 @@ function beginFor(mode: TransactionMode): string {
 
 export class LocalClient implements Client {
   readonly protocol = "file";
-  #opts: Required<Omit<LocalClientOptions, "encryptionKey" | "checkpoints">> & { encryptionKey?: string; checkpoints?: CheckpointRunner };
+  #opts: Required<Omit<LocalClientOptions, "encryptionKey" | "checkpoints" | "onCheckpointError">> &
+    Pick<LocalClientOptions, "encryptionKey" | "checkpoints" | "onCheckpointError">;
   /** Writes committed (counted) and made durable (up to which count): a flush with nothing new does nothing. */
   #written = 0;
   #synced = 0;
@@ -365,6 +384,7 @@ export class LocalClient implements Client {
   readonly stats = { statements: 0, commits: 0, syncs: 0, checkpoints: 0 };
   /** Background checkpoints: the commit count when the last one was asked for, and the one running. */
   #checkpointedAt = 0;
+  #walBytesAtCheckpoint = 0;
   #checkpointing: Promise<void> | null = null;
   /**
    * Set when an fdatasync failed: what is on disk is unknown (after EIO, Linux may mark the pages clean, so a retry
@@ -389,7 +409,7 @@ export class LocalClient implements Client {
   #closed = false;
 
   constructor(opts: LocalClientOptions) {
-    this.#opts = { timeoutMs: 5_000, statementCacheSize: 500, deferredSync: false, checkpointEvery: 50, restartFrames: 4_000, ...opts };
+    this.#opts = { timeoutMs: 5_000, statementCacheSize: 500, deferredSync: false, checkpointEvery: 50, restartFrames: 4_000, restartWaitMs: 2_000, ...opts };
     if (this.#opts.checkpoints && !this.#opts.deferredSync) throw new RangeError("checkpoints need deferredSync");
     this.#writer = this.#open();
     try {
@@ -415,10 +435,22 @@ export class LocalClient implements Client {
   #maybeCheckpoint(): void {
     const runner = this.#opts.checkpoints;
     if (!runner || this.#checkpointing || this.#closed || this.#failed) return;
-    if (this.stats.commits - this.#checkpointedAt < this.#opts.checkpointEvery) return;
-    this.#checkpointedAt = this.stats.commits;
-    this.#checkpointing = this.#checkpoint(runner)
-      .catch(() => {
+    // Every write counts (transactions, batches, migrations, plain writes), and one huge transaction (an import)
+    // counts by the size it left the WAL at: the file only grows when it was not started over.
+    let walBytes = 0;
+    try {
+      if (this.#wal !== null) walBytes = fstatSync(this.#wal).size;
+    } catch {
+      // only a hint
+    }
+    const grew = walBytes > LARGE_WAL_BYTES && walBytes > this.#walBytesAtCheckpoint;
+    if (this.#written - this.#checkpointedAt < this.#opts.checkpointEvery && !grew) return;
+    this.#checkpointedAt = this.#written;
+    this.#walBytesAtCheckpoint = walBytes;
+    // Outside any transaction's context: this may hold the writer, which only the transaction queue may hand out.
+    this.#checkpointing = joined
+      .exit(() => this.#checkpoint(runner))
+      .catch((err) => {
         if (this.#closed) return;
         // No checkpoint thread: SQLite's own automatic checkpoint again (in COMMIT, as without a runner).
         this.#opts.checkpoints = undefined;
@@ -427,6 +459,7 @@ export class LocalClient implements Client {
         } catch {
           // a closed or broken writer: the pool reopens the file, and the new client asks the runner again
         }
+        this.#opts.onCheckpointError?.(err);
       })
       .finally(() => {
         this.#checkpointing = null;
@@ -434,15 +467,22 @@ export class LocalClient implements Client {
   }
 
   async #checkpoint(runner: CheckpointRunner): Promise<void> {
-    const r = await runner.run(this.#opts.path, this.#opts.encryptionKey);
+    // A thread that never answers must not leave the WAL growing for good: give up, and fall back (above).
+    const r = await withTimeout(runner.run(this.#opts.path, this.#opts.encryptionKey), CHECKPOINT_TIMEOUT_MS);
     this.stats.checkpoints++;
     if (r.log < this.#opts.restartFrames || this.#closed) return;
     // The frames committed since the first pass, with no writer adding more: afterwards the whole WAL is in the
     // database file and the next write starts it over. Writers wait in the queue meanwhile; the event loop does not.
     await this.#acquireWriter();
     try {
-      await runner.run(this.#opts.path, this.#opts.encryptionKey);
-      this.stats.checkpoints++;
+      // The thread is shared by every store: behind other stores' checkpoints this store's writes would wait.
+      // Past a short wait the writer goes back; the WAL starts over at a later round.
+      await withTimeout(runner.run(this.#opts.path, this.#opts.encryptionKey), this.#opts.restartWaitMs).then(
+        () => void this.stats.checkpoints++,
+        (e) => {
+          if (!(e instanceof CheckpointTimeout)) throw e;
+        },
+      );
     } finally {
       this.#releaseWriter();
     }
@@ -470,6 +510,12 @@ export class LocalClient implements Client {
   /** Waits for the writer connection; `release` hands it to the next waiter. */
   async #acquireWriter(): Promise<Connection> {
     const w = this.#check();
+    // From inside the transaction that holds the writer (a batch, a migration or a new transaction started in a
+    // withTx body), waiting would never end: the body waits for the writer, the writer for the body.
+    const inTx = joined.getStore()?.get(this);
+    if (inTx !== undefined && inTx === this.#current && !inTx.closed) {
+      throw new LibsqlError("This transaction holds the store's writer: the call would wait for itself", "TRANSACTION_ACTIVE");
+    }
     if (!this.#writerBusy) {
       this.#writerBusy = true;
       return w;
@@ -526,12 +572,7 @@ export class LocalClient implements Client {
       if (inTx.closed) throw new LibsqlError("The transaction this query belongs to has ended", "TRANSACTION_CLOSED");
     }
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
-    if (READ_ONLY.test(sql)) {
-      if (!process.env.WAITREAD) return this.#readConnection().execute(stmt);
-      if (!this.#writerBusy || (this.#current !== null && this.#current.pristine())) return this.#readConnection().execute(stmt);
-      const w0 = await this.#acquireWriter();
-      try { return w0.execute(stmt); } finally { this.#releaseWriter(); }
-    }
+    if (READ_ONLY.test(sql)) return this.#readConnection().execute(stmt);
     const w = await this.#acquireWriter();
     let r: ResultSet;
     try {
@@ -545,6 +586,11 @@ export class LocalClient implements Client {
   }
 
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
+    const inTx = joined.getStore()?.get(this);
+    // drizzle's db.batch() in a withTx body: part of that transaction, still all or nothing (a savepoint).
+    if (inTx !== undefined && inTx === this.#current && !inTx.closed) {
+      return inTx.savepointBatch(stmts.map((s) => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s)));
+    }
     const w = await this.#acquireWriter();
     const out: ResultSet[] = [];
     try {
@@ -770,6 +816,25 @@ class LocalTransaction implements Transaction {
 
   async executeMultiple(sql: string): Promise<void> {
     this.#active().exec(sql);
+  }
+
+  /** The statements inside this transaction, all or none of them (a batch() called from a withTx body). */
+  async savepointBatch(stmts: InStatement[]): Promise<ResultSet[]> {
+    const c = this.#active();
+    c.execute("SAVEPOINT local_batch");
+    try {
+      const out = stmts.map((s) => c.execute(s));
+      c.execute("RELEASE local_batch");
+      return out;
+    } catch (e) {
+      try {
+        c.execute("ROLLBACK TO local_batch");
+        c.execute("RELEASE local_batch");
+      } catch {
+        // the transaction itself is broken: the caller's rollback follows
+      }
+      throw e;
+    }
   }
 
   async commit(): Promise<void> {

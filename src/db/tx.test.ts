@@ -88,6 +88,32 @@ describe("withTx", () => {
     expect((await store.db.select().from(storeSettings))[0]!.name).toBe("next");
   });
 
+  // Found by review: tx is the store's drizzle database, so tx.batch type-checks; it queued for the writer its own
+  // transaction held, and the store's writes hung for good.
+  test("tx.batch in a body runs inside the transaction, all or nothing; calls that would wait for the writer fail", async () => {
+    const s = await t.createStore();
+    const store = await t.platform.pool.get(s.id);
+    await withTx({ store }, (tx) => tx.batch([tx.update(storeSettings).set({ name: "a" }), tx.update(storeSettings).set({ name: "b" })]));
+    expect((await store.db.select().from(storeSettings))[0]!.name).toBe("b");
+    // A failing statement undoes the batch's earlier ones, and the body may go on.
+    await withTx({ store }, async (tx) => {
+      await tx.update(storeSettings).set({ name: "kept" });
+      await expect(tx.batch([tx.update(storeSettings).set({ name: "undone" }), tx.run(sql`select no_such_function()`)])).rejects.toThrow();
+    });
+    expect((await store.db.select().from(storeSettings))[0]!.name).toBe("kept");
+    // A batch rolled back with its transaction leaves nothing.
+    await expect(withTx({ store }, async (tx) => {
+      await tx.batch([tx.update(storeSettings).set({ name: "rolled back" })]);
+      throw new Error("after the batch");
+    })).rejects.toThrow("after the batch");
+    expect((await store.db.select().from(storeSettings))[0]!.name).toBe("kept");
+    // Client calls that need the writer fail at once instead of waiting for the body that holds it.
+    await expect(withTx({ store }, () => store.client.executeMultiple("select 1"))).rejects.toMatchObject({ code: "TRANSACTION_ACTIVE" });
+    await expect(withTx({ store }, () => store.client.transaction("write"))).rejects.toMatchObject({ code: "TRANSACTION_ACTIVE" });
+    await withTx({ store }, (tx) => tx.update(storeSettings).set({ name: "next" }));
+    expect((await store.db.select().from(storeSettings))[0]!.name).toBe("next");
+  });
+
   test("nesting withTx on the same store is refused instead of deadlocking", async () => {
     const s = await t.createStore();
     const store = await t.platform.pool.get(s.id);

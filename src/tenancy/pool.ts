@@ -115,7 +115,9 @@ export class TenantPool {
     if (create) mkdirSync(dir, { recursive: true });
     else if (!existsSync(path)) throw new NotFound("store", storeId);
 
-    const client = await openClient({ path, encryptionKey: this.fileKey(storeId), deferredSync: true, checkpoints: checkpointer });
+    const client = await openClient({ path, encryptionKey: this.fileKey(storeId), deferredSync: true, checkpoints: checkpointer,
+      onCheckpointError: (err) => this.opts.log.warn("store checkpoints moved back into COMMIT: the checkpoint thread failed", { storeId, err }),
+    });
     const handle: StoreHandle = {
       id: storeId,
       client,
