@@ -148,6 +148,14 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
       "statements": [
         "-- Full-text index of the catalog (FTS5). One row per product: its title, the skus of its variants, its tags and\n-- its vendor. Maintained explicitly by the catalog verbs (reindex after every write of a product or variant).\nCREATE VIRTUAL TABLE `catalog_fts` USING fts5(\n  `product_id` UNINDEXED,\n  `title`,\n  `skus`,\n  `tags`,\n  `vendor`,\n  tokenize = 'unicode61 remove_diacritics 2'\n);"
       ]
+    },
+    {
+      "tag": "0002_refund_request_key",
+      "hash": "9f4b5bbce3af8c9c7282df44db2275548eb8badb2c06a437086a70dce011cf7f",
+      "statements": [
+        "-- Refunds remember the (hashed) Idempotency-Key of the admin request that made them, so a retried refund whose\n-- answer was lost is found instead of refunded again (orders/actions.ts refundOrder).\nALTER TABLE `refunds` ADD `request_key` text;",
+        "CREATE UNIQUE INDEX `refunds_request_key_uq` ON `refunds` (`order_id`,`request_key`);"
+      ]
     }
   ]
 };

@@ -1,7 +1,8 @@
 // Order actions that move money or goods: capture, refund, cancel, fulfill. Provider calls run before the
 // transaction that records them and never inside it; one action per order at a time (a per-order lock), so two
 // refunds cannot both pass the "not above captured" check with the provider answering in between.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
+import { createHash } from "node:crypto";
 import type { Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
 import { KeyedLock } from "../../kernel/lock.ts";
@@ -24,6 +25,9 @@ export interface OrderDeps {
 }
 
 const orderLock = new KeyedLock();
+
+/** Test seam: runs after the provider accepted a refund and before it is recorded (a crash or disk error there). */
+export const orderFaults: { afterRefundProvider: ((orderId: string) => void | Promise<void>) | null } = { afterRefundProvider: null };
 const pcOf = (ctx: Ctx, deps: OrderDeps): ProviderContext => ({ storeId: ctx.storeId, masterKey: deps.masterKey });
 const eventOf = (o: OrderRow) => ({ orderId: o.id, number: o.number, email: o.email, total: { amount: o.total, currency: o.currency } });
 
@@ -72,8 +76,8 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
   });
 }
 
-async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, amount: number, reason: string, refundId: string) {
-  const r = await getProvider(p.provider).refund(pcOf(ctx, deps), p.providerRef, { amount, currency: p.currency }, reason, refundId);
+async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, amount: number, reason: string, idempotencyKey: string) {
+  const r = await getProvider(p.provider).refund(pcOf(ctx, deps), p.providerRef, { amount, currency: p.currency }, reason, idempotencyKey);
   if (r.status === "failed") {
     // Recorded, then refused: the money did not move.
     await withTx(ctx, (tx) => recordPaymentEvent(tx, ctx, p, {}, { type: "refund_failed", amount, reference: r.refundRef, detail: reason }));
@@ -83,10 +87,17 @@ async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, amount
 }
 
 /** Writes a refund the provider accepted: refund row, payment, order status, timeline, audit, e-mail and event. */
-async function recordRefundInTx(tx: StoreTx, ctx: Ctx, o: OrderRow, p: PaymentRow, r: { id: string; amount: number; reason: string; ref: string; status: "succeeded" | "pending" }, patch: Partial<OrderRow> = {}) {
+async function recordRefundInTx(
+  tx: StoreTx, ctx: Ctx, o: OrderRow, p: PaymentRow,
+  r: { id: string; amount: number; reason: string; ref: string; status: "succeeded" | "pending"; requestKey?: string | null },
+  patch: Partial<OrderRow> = {},
+) {
   const now = ctx.clock.now();
   const refunded = p.refundedAmount + r.amount;
-  await tx.insert(refunds).values({ id: r.id, orderId: o.id, paymentId: p.id, amount: r.amount, currency: o.currency, reason: r.reason, providerRef: r.ref, status: r.status, createdAt: now });
+  await tx.insert(refunds).values({
+    id: r.id, orderId: o.id, paymentId: p.id, amount: r.amount, currency: o.currency, reason: r.reason, providerRef: r.ref, status: r.status,
+    createdAt: now, requestKey: r.requestKey ?? null,
+  });
   const p2 = await recordPaymentEvent(tx, ctx, p, { refundedAmount: refunded, status: refunded >= p.capturedAmount ? "refunded" : "partially_refunded" }, { type: "refunded", amount: r.amount, reference: r.ref, detail: r.reason });
   const next = await restatus(tx, o, p2, { refundedTotal: o.refundedTotal + r.amount, ...patch }, now);
   await addTimeline(tx, now, o.id, "refunded", `Refunded ${formatMoney({ amount: r.amount, currency: o.currency })}`, { refundId: r.id, amount: r.amount, reason: r.reason });
@@ -96,10 +107,26 @@ async function recordRefundInTx(tx: StoreTx, ctx: Ctx, o: OrderRow, p: PaymentRo
   return next;
 }
 
-/** A refund of `amount` (default: all that is left), never above what was captured and not yet refunded. */
-export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number; reason: string }, deps: OrderDeps): Promise<OrderRow> {
+/**
+ * The request's Idempotency-Key as stored on its refund (hashed: keys are up to 255 characters of the client's
+ * choosing) and as the provider's idempotency key for it.
+ */
+const refundRequestKey = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, 32);
+
+/**
+ * A refund of `amount` (default: all that is left), never above what was captured and not yet refunded.
+ * With the admin request's Idempotency-Key (`requestKey`), a retry is the same refund: the provider gets the same
+ * idempotency key (a provider refund whose recording failed is not made twice), and a refund already recorded for
+ * that key is returned as it is (its answer was lost before the idempotency layer stored it).
+ */
+export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number; reason: string; requestKey?: string | null }, deps: OrderDeps): Promise<OrderRow> {
+  const requestKey = input.requestKey ? refundRequestKey(input.requestKey) : null;
   return run(ctx, orderId, deps, async () => {
     const o = await getOrderRow(ctx.store.db, orderId);
+    if (requestKey !== null) {
+      const done = (await ctx.store.db.select({ id: refunds.id }).from(refunds).where(and(eq(refunds.orderId, o.id), eq(refunds.requestKey, requestKey))))[0];
+      if (done) return o;
+    }
     const p = await paymentRow(ctx.store.db, o.paymentId);
     const refundable = p.capturedAmount - p.refundedAmount;
     if (p.capturedAmount === 0) throw new Conflict("refund.not_captured", "Nothing was captured on this order; cancel it to void the authorization", { orderId });
@@ -110,8 +137,9 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
       });
     }
     const id = newId("ref", ctx.clock.now());
-    const r = await refundInProvider(ctx, deps, p, amount, input.reason, id);
-    return withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), { id, amount, reason: input.reason, ref: r.refundRef, status: r.status }));
+    const r = await refundInProvider(ctx, deps, p, amount, input.reason, requestKey === null ? id : `refund:${o.id}:${requestKey}`);
+    await orderFaults.afterRefundProvider?.(o.id);
+    return withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), { id, amount, reason: input.reason, ref: r.refundRef, status: r.status, requestKey }));
   });
 }
 

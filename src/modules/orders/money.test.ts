@@ -2,6 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { checkoutFixture } from "../checkout/checkout.testing.ts";
 import { registerProvider, sandboxProvider, type PaymentProvider } from "../payments/index.ts";
+import { systemCtx } from "../../kernel/system-ctx.ts";
+import { orderFaults, refundOrder } from "./actions.ts";
 
 /** Runs `fn` with the sandbox swapped for a variant (the registry is per process; restored afterwards). */
 async function withSandbox<T>(over: Partial<PaymentProvider>, fn: () => Promise<T>): Promise<T> {
@@ -82,5 +84,61 @@ describe("order money actions", () => {
     } finally {
       relay.kick = kick;
     }
+  });
+
+  test("a refund retried with its Idempotency-Key after the provider accepted it but its recording failed moves the money once", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(5_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    const keys: string[] = [];
+    const refund: PaymentProvider["refund"] = async (pc, ref, amount, reason, key) => {
+      keys.push(key);
+      return sandboxProvider.refund(pc, ref, amount, reason, key);
+    };
+    let failOnce = true;
+    orderFaults.afterRefundProvider = () => {
+      if (failOnce) {
+        failOnce = false;
+        throw new Error("disk full"); // the provider refunded; our transaction never ran
+      }
+    };
+    try {
+      const headers = { "idempotency-key": "refund-ord-1-attempt" };
+      const first = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/refunds`, { json: { amount: 700, reason: "damaged" }, headers }));
+      expect(first.status).toBe(500);
+      const retry = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/refunds`, { json: { amount: 700, reason: "damaged" }, headers }));
+      expect(retry.status).toBe(201);
+      expect(retry.body.refunds).toHaveLength(1);
+      expect(retry.body.refundedTotal.amount).toBe(700);
+      // The provider was asked twice with one idempotency key: a real provider returns the first refund again.
+      expect(keys).toHaveLength(2);
+      expect(keys[1]).toBe(keys[0]!);
+      // Another key is another refund (with another provider key).
+      const second = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/refunds`, { json: { amount: 300, reason: "goodwill" }, headers: { "idempotency-key": "refund-ord-1-second" } }));
+      expect(second.body.refunds).toHaveLength(2);
+      expect(keys[2]).not.toBe(keys[0]!);
+    } finally {
+      orderFaults.afterRefundProvider = null;
+    }
+  });
+
+  test("a refund recorded whose answer was lost is found by a retry with the same key, not refunded again", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(5_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    const ctx = await systemCtx(f.t.platform, f.s.id, "test");
+    const deps = { masterKey: f.t.platform.config.masterKey };
+    // The refund committed; the idempotency layer's own write (the stored answer) did not: the client retries.
+    const a = await refundOrder(ctx, order.id, { reason: "lost answer", requestKey: "k-1" }, deps);
+    const b = await refundOrder(ctx, order.id, { reason: "lost answer", requestKey: "k-1" }, deps);
+    expect(b.refundedTotal).toBe(a.refundedTotal);
+    expect(a.refundedTotal).toBe(order.total.amount);
+    const detail = (await f.admin(`/orders/${order.id}`)).body;
+    expect(detail.refunds).toHaveLength(1);
+    expect(detail.status).toBe("refunded");
   });
 });

@@ -116,6 +116,11 @@ export const refunds = sqliteTable(
     providerRef: text("provider_ref").notNull(),
     status: text("status", { enum: ["succeeded", "pending", "failed"] }).notNull(),
     createdAt: integer("created_at").notNull(),
+    /**
+     * SHA-256 of the admin request's Idempotency-Key, when it had one: a retry of a refund whose answer was lost
+     * finds its refund here, and the provider saw the same idempotency key, so the money moves once.
+     */
+    requestKey: text("request_key"),
   },
-  (t) => [index("refunds_order_idx").on(t.orderId)],
+  (t) => [index("refunds_order_idx").on(t.orderId), uniqueIndex("refunds_request_key_uq").on(t.orderId, t.requestKey)],
 );

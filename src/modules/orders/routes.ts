@@ -30,13 +30,14 @@ export const ordersAdminRoutes = (platform: Platform) => {
       permission: "orders:write", params: Id, response: { 200: AdminOrderView, ...ErrorResponses, 402: E, 409: E },
       detail: tags("Orders", "Capture the authorized payment (stores on manual capture)"),
     })
-    .post("/orders/:id/refunds", async ({ ctx, params, body, set }) => {
-      const o = await refundOrder(ctx, params.id, body, deps);
+    .post("/orders/:id/refunds", async ({ ctx, params, body, set, request }) => {
+      // The Idempotency-Key also makes a retried refund the same refund at the provider (actions.ts).
+      const o = await refundOrder(ctx, params.id, { ...body, requestKey: request.headers.get("idempotency-key") }, deps);
       set.status = 201;
       return adminOrderView(ctx.store.db, o);
     }, {
       permission: "orders:write", params: Id, body: RefundBody, response: { 201: AdminOrderView, ...ErrorResponses, 402: E, 409: E },
-      detail: tags("Orders", "Refund all or part of what was captured (409 refund.exceeds_captured above it)"),
+      detail: tags("Orders", "Refund all or part of what was captured (409 refund.exceeds_captured above it). A retry with the same Idempotency-Key is the same refund, also at the provider"),
     })
     .post("/orders/:id/cancel", async ({ ctx, params, body }) => adminOrderView(ctx.store.db, await cancelOrder(ctx, params.id, body, deps)), {
       permission: "orders:write", params: Id, body: CancelBody, response: { 200: AdminOrderView, ...ErrorResponses, 402: E, 409: E },

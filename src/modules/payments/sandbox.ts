@@ -1,6 +1,7 @@
 // The sandbox provider: no account anywhere, decisions by test card number (API.md). It keeps no state of its own:
 // the outcome is encoded in the reference it hands out (`sbx_<state>_<ulid>`), so a restarted server still knows
 // what a session was. Real money never moves; the payments table records every event as for a real provider.
+import { createHash } from "node:crypto";
 import { newId } from "../../kernel/ids.ts";
 import { ValidationFailed } from "../../kernel/errors.ts";
 import type { PaymentProvider, ProviderSession, SessionStatus } from "./provider.ts";
@@ -61,9 +62,10 @@ export const sandboxProvider: PaymentProvider = {
     if (s.status === "captured") return { ...s, failureReason: "cannot void a captured payment; refund it" };
     return session(withState(ref, "voided"));
   },
-  async refund(_pc, ref) {
+  async refund(_pc, ref, _amount, _reason, idempotencyKey) {
     const s = session(ref);
-    if (s.status !== "captured") return { refundRef: `sbx_refund_${newId("ref").slice(4)}`, status: "failed" };
-    return { refundRef: `sbx_refund_${newId("ref").slice(4)}`, status: "succeeded" };
+    // Like a real provider, the same idempotency key gives back the same refund.
+    const refundRef = `sbx_refund_${createHash("sha256").update(`${ref}\n${idempotencyKey}`).digest("hex").slice(0, 26)}`;
+    return { refundRef, status: s.status === "captured" ? "succeeded" : "failed" };
   },
 };
