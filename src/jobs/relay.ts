@@ -8,6 +8,8 @@
 import { and, asc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Platform } from "../platform.ts";
 import { withTx } from "../db/tx.ts";
+import { prepared } from "../db/prepared.ts";
+import type { StoreDb } from "../db/client.ts";
 import { KeyedLock } from "../kernel/lock.ts";
 import { outbox } from "./outbox.tables.ts";
 import { controlOutbox } from "./control-outbox.tables.ts";
@@ -41,6 +43,23 @@ export interface RelayReport {
   relayed: number;
   failed: number;
 }
+
+// A store's outbox is read and marked on every kick: prepared once per store database.
+const relayStatements = (db: StoreDb) =>
+  prepared(db, "outbox.relay", (d) => ({
+    pending: d
+      .select({ id: outbox.id, topic: outbox.topic, key: outbox.key })
+      .from(outbox)
+      .where(and(isNull(outbox.relayedAt), gt(outbox.id, sql.placeholder("after"))))
+      .orderBy(asc(outbox.id))
+      .limit(BATCH)
+      .prepare(),
+    relayed: d
+      .update(outbox)
+      .set({ relayedAt: sql`${sql.placeholder("now")}`, lastError: null })
+      .where(sql`${outbox.id} in (select value from json_each(${sql.placeholder("ids")}))`)
+      .prepare(),
+  }));
 
 export class OutboxRelay {
   private readonly locks = new KeyedLock();
@@ -116,12 +135,7 @@ export class OutboxRelay {
       // Ids are time-ordered: walking them with a cursor keeps rows that cannot be relayed (unknown topic) from
       // hiding the rows behind them.
       for (let after = ""; ; ) {
-        const rows = await store.db
-          .select({ id: outbox.id, topic: outbox.topic, key: outbox.key })
-          .from(outbox)
-          .where(and(isNull(outbox.relayedAt), gt(outbox.id, after)))
-          .orderBy(asc(outbox.id))
-          .limit(BATCH);
+        const rows = await relayStatements(store.db).pending.all({ after });
         // A row read here may belong to a transaction whose fsync is still running (readers see a commit up to one
         // fsync early): no job may act on it before it is on disk.
         if (rows.length > 0) await store.flush();
@@ -132,7 +146,7 @@ export class OutboxRelay {
         if (done.length > 0) await this.runtime.syncJobsFile();
         if (done.length > 0 || failed.length > 0) {
           await withTx({ store }, async (tx) => {
-            if (done.length > 0) await tx.update(outbox).set({ relayedAt: now, lastError: null }).where(inArray(outbox.id, done));
+            if (done.length > 0) await relayStatements(store.db).relayed.run({ now, ids: JSON.stringify(done) });
             for (const f of failed) {
               await tx.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: f.error }).where(eq(outbox.id, f.id));
             }

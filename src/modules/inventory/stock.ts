@@ -55,7 +55,28 @@ export interface Availability {
 }
 
 /** Stock of a variant, over all locations or at one: one statement (both sums are read in the same snapshot). */
+/** All locations (the cart's stock check on every add): prepared once per store database. */
+function availabilityEverywhere(db: StoreDb) {
+  const variantId = sql.placeholder("variantId");
+  const now = sql.placeholder("now");
+  return db
+    .select({
+      onHand: sql<number>`(select coalesce(sum(${inventoryLevels.onHand}), 0) from ${inventoryLevels} where ${inventoryLevels.variantId} = ${variantId})`,
+      reserved: sql<number>`(select coalesce(sum(${inventoryReservations.quantity}), 0) from ${inventoryReservations}
+        where ${inventoryReservations.variantId} = ${variantId} and ${inventoryReservations.status} = 'active'
+          and (${inventoryReservations.expiresAt} is null or ${inventoryReservations.expiresAt} > ${now}))`,
+    })
+    .from(sql`(select 1)`)
+    .prepare();
+}
+
 export async function availability(db: Db, variantId: string, now: number, locationId?: string): Promise<Availability> {
+  if (locationId === undefined) {
+    const row = (await prepared(dbOf(db), "inventory.availability", availabilityEverywhere).all({ variantId, now }))[0];
+    const onHand = Number(row?.onHand ?? 0);
+    const reserved = Number(row?.reserved ?? 0);
+    return { onHand, reserved, available: onHand - reserved };
+  }
   const lv = locationId ? and(eq(inventoryLevels.variantId, variantId), eq(inventoryLevels.locationId, locationId)) : eq(inventoryLevels.variantId, variantId);
   const rv = locationId
     ? and(eq(inventoryReservations.variantId, variantId), eq(inventoryReservations.locationId, locationId), activeAt(now))

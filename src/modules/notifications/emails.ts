@@ -1,5 +1,5 @@
 // Sending (the email.send job), the e-mail log and the provider settings.
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Platform } from "../../platform.ts";
 import type { Ctx } from "../../kernel/context.ts";
 import { NotFound, ValidationFailed } from "../../kernel/errors.ts";
@@ -7,6 +7,7 @@ import { newId } from "../../kernel/ids.ts";
 import { seal } from "../../kernel/seal.ts";
 import { toPage, type Page } from "../../kernel/pagination.ts";
 import { withTx } from "../../db/tx.ts";
+import { insertRow, prepared } from "../../db/prepared.ts";
 import type { ControlDb } from "../../db/client.ts";
 import { storeSettings } from "../settings/settings.tables.ts";
 import { recordAudit } from "../audit/index.ts";
@@ -37,10 +38,13 @@ interface MailTarget {
 async function storeTarget(platform: Platform, storeId: string): Promise<MailTarget> {
   const store = await platform.pool.get(storeId);
   return {
-    seen: async (key) => (await store.db.select({ id: emailMessages.id }).from(emailMessages).where(eq(emailMessages.key, key))).length > 0,
-    senderName: async () => (await store.db.select({ name: storeSettings.name }).from(storeSettings).where(eq(storeSettings.id, 1)))[0]?.name ?? "Trafi store",
+    // Every order e-mail runs these: prepared once per store database.
+    seen: async (key) =>
+      (await prepared(store.db, "emails.seen", (d) => d.select({ id: emailMessages.id }).from(emailMessages).where(eq(emailMessages.key, sql.placeholder("key"))).prepare()).all({ key })).length > 0,
+    senderName: async () =>
+      (await prepared(store.db, "emails.senderName", (d) => d.select({ name: storeSettings.name }).from(storeSettings).where(eq(storeSettings.id, 1)).prepare()).all())[0]?.name ?? "Trafi store",
     provider: (name) => providerFor(store.db, platform.config.masterKey, name),
-    record: (row) => withTx({ store }, (tx) => tx.insert(emailMessages).values(row).onConflictDoNothing()).then(() => {}),
+    record: (row) => withTx({ store }, (tx) => insertRow(tx, emailMessages, row, { onConflictDoNothing: true })),
   };
 }
 

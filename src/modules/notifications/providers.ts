@@ -4,6 +4,7 @@ import nodemailer from "nodemailer";
 import { eq } from "drizzle-orm";
 import type { StoreDb } from "../../db/client.ts";
 import { unseal } from "../../kernel/seal.ts";
+import { prepared } from "../../db/prepared.ts";
 import { emailSettings, type EmailProviderName } from "./notifications.tables.ts";
 
 export interface OutgoingEmail {
@@ -77,7 +78,7 @@ export interface ResolvedProvider {
 
 /** The store's provider; stores that never configured one use the outbox. */
 export async function providerFor(db: StoreDb, masterKey: Uint8Array, storeName: string): Promise<ResolvedProvider> {
-  const s = (await db.select().from(emailSettings).where(eq(emailSettings.id, 1)))[0];
+  const s = (await prepared(db, "emails.settings", (d) => d.select().from(emailSettings).where(eq(emailSettings.id, 1)).prepare()).all())[0];
   const fromAddress = s?.fromAddress ?? "no-reply@trafi.localhost";
   const fromName = (s?.fromName ?? storeName).replace(/["\\\r\n]/g, "");
   const from = `"${fromName}" <${fromAddress}>`;

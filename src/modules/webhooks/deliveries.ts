@@ -8,6 +8,7 @@ import { Conflict, NotFound } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { unseal } from "../../kernel/seal.ts";
 import { toPage, type Page } from "../../kernel/pagination.ts";
+import { prepared } from "../../db/prepared.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
 import { addOutbox } from "../../jobs/outbox.ts";
 import { PermanentJobError } from "../../jobs/define.ts";
@@ -70,7 +71,8 @@ async function insertDelivery(tx: StoreTx, now: number, endpointId: string, ev: 
 
 /** The event subscriptions of the store's enabled endpoints, read without the write lock. */
 async function enabledSubscriptions(store: StoreHandle): Promise<Array<{ events: string[] }>> {
-  return store.db.select({ events: webhookEndpoints.events }).from(webhookEndpoints).where(eq(webhookEndpoints.enabled, true));
+  // Every business event asks (the relay's wanted(), the fan-out): prepared once per store database.
+  return prepared(store.db, "webhooks.enabled", (d) => d.select({ events: webhookEndpoints.events }).from(webhookEndpoints).where(eq(webhookEndpoints.enabled, true)).prepare()).all();
 }
 
 /** Whether the store has an enabled endpoint at all (the event job's `wanted`). */
