@@ -156,7 +156,10 @@ export function cancelOrder(ctx: Ctx, orderId: string, input: { reason: string }
     let voided: PaymentRow | null = null;
     if (refundable > 0) {
       const id = newId("ref", ctx.clock.now());
-      const r = await refundInProvider(ctx, deps, p, refundable, input.reason, id);
+      // An order is cancelled once: a retry after a provider refund whose recording failed finds nothing recorded,
+      // the same amount and so the same key, and the provider answers with that refund instead of a second one.
+      const r = await refundInProvider(ctx, deps, p, refundable, input.reason, `cancel:${o.id}:${p.refundedAmount}`);
+      await orderFaults.afterRefundProvider?.(o.id);
       refund = { id, ref: r.refundRef, status: r.status };
     } else if (p.status === "authorized") {
       const s = await getProvider(p.provider).void(pcOf(ctx, deps), p.providerRef);

@@ -141,4 +141,36 @@ describe("order money actions", () => {
     expect(detail.refunds).toHaveLength(1);
     expect(detail.status).toBe("refunded");
   });
+
+  test("a cancellation retried after its provider refund went through but was not recorded refunds once", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(5_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    const keys: string[] = [];
+    const refund: PaymentProvider["refund"] = async (pc, ref, amount, reason, key) => {
+      keys.push(key);
+      return sandboxProvider.refund(pc, ref, amount, reason, key);
+    };
+    let failOnce = true;
+    orderFaults.afterRefundProvider = () => {
+      if (failOnce) {
+        failOnce = false;
+        throw new Error("crash");
+      }
+    };
+    try {
+      const first = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/cancel`, { json: { reason: "out of stock" } }));
+      expect(first.status).toBe(500);
+      const retry = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/cancel`, { json: { reason: "out of stock" } }));
+      expect(retry.status).toBe(200);
+      expect(retry.body).toMatchObject({ status: "cancelled", refundedTotal: { amount: order.total.amount } });
+      expect(retry.body.refunds).toHaveLength(1);
+      expect(keys).toHaveLength(2);
+      expect(keys[1]).toBe(keys[0]!);
+    } finally {
+      orderFaults.afterRefundProvider = null;
+    }
+  });
 });
