@@ -54,7 +54,6 @@ export interface Availability {
   available: number;
 }
 
-/** Stock of a variant, over all locations or at one: one statement (both sums are read in the same snapshot). */
 /** All locations (the cart's stock check on every add): prepared once per store database. */
 function availabilityEverywhere(db: StoreDb) {
   const variantId = sql.placeholder("variantId");
@@ -70,6 +69,7 @@ function availabilityEverywhere(db: StoreDb) {
     .prepare();
 }
 
+/** Stock of a variant, over all locations or at one: one statement (both sums are read in the same snapshot). */
 export async function availability(db: Db, variantId: string, now: number, locationId?: string): Promise<Availability> {
   if (locationId === undefined) {
     const row = (await prepared(dbOf(db), "inventory.availability", availabilityEverywhere).all({ variantId, now }))[0];

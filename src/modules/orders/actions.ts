@@ -1,7 +1,7 @@
 // Order actions that move money or goods: capture, refund, cancel, fulfill. Provider calls run before the
 // transaction that records them and never inside it; one action per order at a time (a per-order lock), so two
 // refunds cannot both pass the "not above captured" check with the provider answering in between.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import type { Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
@@ -76,28 +76,62 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
   });
 }
 
-async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, amount: number, reason: string, idempotencyKey: string) {
-  const r = await getProvider(p.provider).refund(pcOf(ctx, deps), p.providerRef, { amount, currency: p.currency }, reason, idempotencyKey);
+type RefundRow = typeof refunds.$inferSelect;
+
+/**
+ * Refund attempts. Before the provider is asked, the attempt is written and synced as a `requested` refund row
+ * holding what is asked; its id is the provider's idempotency key. A retry (after a crash, a failed recording, an
+ * answer lost before the idempotency layer stored it) finds the attempt by its request key and asks again with
+ * the same key and the same amount and reason, so the provider answers with the same refund: the money moves once.
+ * A refusal deletes the attempt (the money did not move; the key is free for a new try). A call that threw leaves
+ * it requested: whether the money moved is unknown until the retry asks again.
+ */
+async function attemptRefund(ctx: Ctx, o: OrderRow, p: PaymentRow, amount: number, reason: string, requestKey: string | null): Promise<RefundRow> {
+  const now = ctx.clock.now();
+  const row: RefundRow = {
+    id: newId("ref", now), orderId: o.id, paymentId: p.id, amount, currency: o.currency, reason, providerRef: "", status: "requested",
+    createdAt: now, requestKey,
+  };
+  await withTx(ctx, (tx) => tx.insert(refunds).values(row));
+  return row;
+}
+
+/** The attempt with this request key on this order, if one was made. */
+async function attemptOf(ctx: Ctx, orderId: string, requestKey: string): Promise<RefundRow | undefined> {
+  return (await ctx.store.db.select().from(refunds).where(and(eq(refunds.orderId, orderId), eq(refunds.requestKey, requestKey))))[0];
+}
+
+/** Amounts asked of the provider and not yet recorded: they may have moved, so they count as refunded. */
+async function unsettled(ctx: Ctx, paymentId: string): Promise<number> {
+  const row = (await ctx.store.db.select({ n: sql<number>`coalesce(sum(${refunds.amount}), 0)` }).from(refunds).where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, "requested"))))[0];
+  return Number(row?.n ?? 0);
+}
+
+async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, attempt: RefundRow) {
+  const r = await getProvider(p.provider).refund(pcOf(ctx, deps), p.providerRef, { amount: attempt.amount, currency: p.currency }, attempt.reason, attempt.id);
   if (r.status === "failed") {
-    // Recorded, then refused: the money did not move.
-    await withTx(ctx, (tx) => recordPaymentEvent(tx, ctx, p, {}, { type: "refund_failed", amount, reference: r.refundRef, detail: reason }));
+    // Refused: the money did not move. The attempt goes (its request key with it); the event log keeps the refusal.
+    await withTx(ctx, async (tx) => {
+      await tx.delete(refunds).where(and(eq(refunds.id, attempt.id), eq(refunds.status, "requested")));
+      await recordPaymentEvent(tx, ctx, p, {}, { type: "refund_failed", amount: attempt.amount, reference: r.refundRef, detail: attempt.reason });
+    });
     throw new AppError("PAYMENT_FAILED", "refund.failed", "The provider refused the refund", { paymentId: p.id });
   }
+  await orderFaults.afterRefundProvider?.(attempt.orderId);
   return { refundRef: r.refundRef, status: r.status };
 }
 
 /** Writes a refund the provider accepted: refund row, payment, order status, timeline, audit, e-mail and event. */
 async function recordRefundInTx(
   tx: StoreTx, ctx: Ctx, o: OrderRow, p: PaymentRow,
-  r: { id: string; amount: number; reason: string; ref: string; status: "succeeded" | "pending"; requestKey?: string | null },
+  r: { id: string; amount: number; reason: string; ref: string; status: "succeeded" | "pending" },
   patch: Partial<OrderRow> = {},
 ) {
   const now = ctx.clock.now();
   const refunded = p.refundedAmount + r.amount;
-  await tx.insert(refunds).values({
-    id: r.id, orderId: o.id, paymentId: p.id, amount: r.amount, currency: o.currency, reason: r.reason, providerRef: r.ref, status: r.status,
-    createdAt: now, requestKey: r.requestKey ?? null,
-  });
+  // The attempt becomes the refund (attemptRefund wrote it before the provider was asked).
+  const settled = await tx.update(refunds).set({ providerRef: r.ref, status: r.status }).where(and(eq(refunds.id, r.id), eq(refunds.status, "requested")));
+  if (settled.rowsAffected !== 1) throw new Error(`refund attempt ${r.id} is not requested any more`);
   const p2 = await recordPaymentEvent(tx, ctx, p, { refundedAmount: refunded, status: refunded >= p.capturedAmount ? "refunded" : "partially_refunded" }, { type: "refunded", amount: r.amount, reference: r.ref, detail: r.reason });
   const next = await restatus(tx, o, p2, { refundedTotal: o.refundedTotal + r.amount, ...patch }, now);
   await addTimeline(tx, now, o.id, "refunded", `Refunded ${formatMoney({ amount: r.amount, currency: o.currency })}`, { refundId: r.id, amount: r.amount, reason: r.reason });
@@ -107,11 +141,11 @@ async function recordRefundInTx(
   return next;
 }
 
-/**
- * The request's Idempotency-Key as stored on its refund (hashed: keys are up to 255 characters of the client's
- * choosing) and as the provider's idempotency key for it.
- */
-const refundRequestKey = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, 32);
+/** The request key of an admin refund: the caller and its Idempotency-Key (as the idempotency layer scopes them), hashed. */
+function refundRequestKey(actor: Ctx["actor"], key: string): string {
+  const who = actor.type === "key" ? actor.keyId : actor.type === "user" ? actor.userId : `system:${actor.name}`;
+  return createHash("sha256").update(`${who}\n${key}`).digest("hex").slice(0, 32);
+}
 
 /**
  * A refund of `amount` (default: all that is left), never above what was captured and not yet refunded.
@@ -120,15 +154,22 @@ const refundRequestKey = (key: string) => createHash("sha256").update(key).diges
  * that key is returned as it is (its answer was lost before the idempotency layer stored it).
  */
 export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number; reason: string; requestKey?: string | null }, deps: OrderDeps): Promise<OrderRow> {
-  const requestKey = input.requestKey ? refundRequestKey(input.requestKey) : null;
+  const requestKey = input.requestKey ? refundRequestKey(ctx.actor, input.requestKey) : null;
   return run(ctx, orderId, deps, async () => {
     const o = await getOrderRow(ctx.store.db, orderId);
-    if (requestKey !== null) {
-      const done = (await ctx.store.db.select({ id: refunds.id }).from(refunds).where(and(eq(refunds.orderId, o.id), eq(refunds.requestKey, requestKey))))[0];
-      if (done) return o;
+    const earlier = requestKey === null ? undefined : await attemptOf(ctx, o.id, requestKey);
+    if (earlier) {
+      // The same key must mean the same refund (the idempotency layer answers this only once it stored an answer).
+      if ((input.amount !== undefined && input.amount !== earlier.amount) || input.reason !== earlier.reason) {
+        throw new Conflict("idempotency.key_reused", "This Idempotency-Key was used with another request; use a new key for a new request", { refundId: earlier.id });
+      }
+      if (earlier.status !== "requested") return o; // recorded; its answer was lost
+      const p = await paymentRow(ctx.store.db, o.paymentId);
+      const r = await refundInProvider(ctx, deps, p, earlier);
+      return withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), { id: earlier.id, amount: earlier.amount, reason: earlier.reason, ref: r.refundRef, status: r.status }));
     }
     const p = await paymentRow(ctx.store.db, o.paymentId);
-    const refundable = p.capturedAmount - p.refundedAmount;
+    const refundable = p.capturedAmount - p.refundedAmount - (await unsettled(ctx, p.id));
     if (p.capturedAmount === 0) throw new Conflict("refund.not_captured", "Nothing was captured on this order; cancel it to void the authorization", { orderId });
     const amount = input.amount ?? refundable;
     if (amount <= 0 || amount > refundable) {
@@ -136,10 +177,9 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
         requested: { amount, currency: o.currency }, refundable: { amount: refundable, currency: o.currency },
       });
     }
-    const id = newId("ref", ctx.clock.now());
-    const r = await refundInProvider(ctx, deps, p, amount, input.reason, requestKey === null ? id : `refund:${o.id}:${requestKey}`);
-    await orderFaults.afterRefundProvider?.(o.id);
-    return withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), { id, amount, reason: input.reason, ref: r.refundRef, status: r.status, requestKey }));
+    const attempt = await attemptRefund(ctx, o, p, amount, input.reason, requestKey);
+    const r = await refundInProvider(ctx, deps, p, attempt);
+    return withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), { id: attempt.id, amount, reason: input.reason, ref: r.refundRef, status: r.status }));
   });
 }
 
@@ -151,16 +191,15 @@ export function cancelOrder(ctx: Ctx, orderId: string, input: { reason: string }
     const lines = await orderLinesOf(ctx.store.db, o.id);
     if (lines.some((l) => l.fulfilledQuantity > 0)) throw new Conflict("order.already_fulfilled", "Lines of this order were shipped; refund instead of cancelling", { orderId });
     const p = await paymentRow(ctx.store.db, o.paymentId);
-    const refundable = p.capturedAmount - p.refundedAmount;
-    let refund: { id: string; ref: string; status: "succeeded" | "pending" } | null = null;
+    let refund: { id: string; amount: number; reason: string; ref: string; status: "succeeded" | "pending" } | null = null;
     let voided: PaymentRow | null = null;
-    if (refundable > 0) {
-      const id = newId("ref", ctx.clock.now());
-      // An order is cancelled once: a retry after a provider refund whose recording failed finds nothing recorded,
-      // the same amount and so the same key, and the provider answers with that refund instead of a second one.
-      const r = await refundInProvider(ctx, deps, p, refundable, input.reason, `cancel:${o.id}:${p.refundedAmount}`);
-      await orderFaults.afterRefundProvider?.(o.id);
-      refund = { id, ref: r.refundRef, status: r.status };
+    // An order is cancelled once: its refund attempt has the request key "cancel", and a retry resumes it.
+    const earlier = await attemptOf(ctx, o.id, "cancel");
+    const refundable = p.capturedAmount - p.refundedAmount - (await unsettled(ctx, p.id));
+    if (earlier || refundable > 0) {
+      const attempt = earlier ?? (await attemptRefund(ctx, o, p, refundable, input.reason, "cancel"));
+      const r = await refundInProvider(ctx, deps, p, attempt);
+      refund = { id: attempt.id, amount: attempt.amount, reason: attempt.reason, ref: r.refundRef, status: r.status };
     } else if (p.status === "authorized") {
       const s = await getProvider(p.provider).void(pcOf(ctx, deps), p.providerRef);
       if (s.status !== "voided") throw new AppError("PAYMENT_FAILED", "payment.void_failed", "The provider refused to void the authorization", { paymentId: p.id });
@@ -173,7 +212,7 @@ export function cancelOrder(ctx: Ctx, orderId: string, input: { reason: string }
       }
       let fresh = await getOrderRow(tx, orderId);
       if (voided) await recordPaymentEvent(tx, ctx, p, { status: "voided", providerRef: voided.providerRef }, { type: "voided", amount: p.amount, reference: voided.providerRef, detail: input.reason });
-      if (refund) fresh = await recordRefundInTx(tx, ctx, fresh, await paymentRow(tx, p.id), { ...refund, amount: refundable, reason: input.reason });
+      if (refund) fresh = await recordRefundInTx(tx, ctx, fresh, await paymentRow(tx, p.id), refund);
       const next = await restatus(tx, fresh, await paymentRow(tx, p.id), { cancelledAt: now }, now);
       await addTimeline(tx, now, o.id, "cancelled", "Order cancelled", { reason: input.reason });
       await recordAudit(tx, ctx, { action: "order.cancelled", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status, reason: input.reason } });

@@ -115,6 +115,11 @@ describe("order money actions", () => {
       // The provider was asked twice with one idempotency key: a real provider returns the first refund again.
       expect(keys).toHaveLength(2);
       expect(keys[1]).toBe(keys[0]!);
+      // The same key with another amount is another request: refused, nothing moves.
+      const reused = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/refunds`, { json: { amount: 300, reason: "damaged" }, headers }));
+      expect(reused.status).toBe(409);
+      expect(reused.body.error.reason).toBe("idempotency.key_reused");
+      expect(keys).toHaveLength(2);
       // Another key is another refund (with another provider key).
       const second = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/refunds`, { json: { amount: 300, reason: "goodwill" }, headers: { "idempotency-key": "refund-ord-1-second" } }));
       expect(second.body.refunds).toHaveLength(2);
@@ -122,6 +127,43 @@ describe("order money actions", () => {
     } finally {
       orderFaults.afterRefundProvider = null;
     }
+  });
+
+  test("an attempt whose outcome is unknown counts as refunded until a retry settles it; a refusal frees its key", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(5_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    const total = order.total.amount as number;
+    // The provider call throws (network): did the money move? Unknown, so the attempt stays and counts.
+    const lost = await withSandbox({ refund: async () => Promise.reject(new Error("socket hang up")) }, () =>
+      f.admin(`/orders/${order.id}/refunds`, { json: { amount: total, reason: "lost" }, headers: { "idempotency-key": "lost-1" } }),
+    );
+    expect(lost.status).toBe(500);
+    const other = await f.admin(`/orders/${order.id}/refunds`, { json: { amount: 1, reason: "another" }, headers: { "idempotency-key": "other-1" } });
+    expect(other.status).toBe(409);
+    expect(other.body.error.reason).toBe("refund.exceeds_captured");
+    expect((await f.admin(`/orders/${order.id}`)).body.refunds).toEqual([]); // attempts are not refunds
+    // The retry settles it: one refund of the whole total.
+    const retry = await f.admin(`/orders/${order.id}/refunds`, { json: { amount: total, reason: "lost" }, headers: { "idempotency-key": "lost-1" } });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ status: "refunded", refundedTotal: { amount: total } });
+    expect(retry.body.refunds).toHaveLength(1);
+
+    // A refusal: the money did not move, the key is free for another try.
+    await using g = await checkoutFixture();
+    const v2 = await g.product(5_000, 5);
+    const id2 = await g.readyCart([{ variantId: v2, quantity: 1 }]);
+    await g.pay(id2);
+    const o2 = (await g.complete(id2)).body;
+    const refused = await withSandbox({ refund: async () => ({ refundRef: "sbx_refund_no", status: "failed" }) }, () =>
+      g.admin(`/orders/${o2.id}/refunds`, { json: { amount: 100, reason: "x" }, headers: { "idempotency-key": "k" } }),
+    );
+    expect(refused.status).toBe(402);
+    const again = await g.admin(`/orders/${o2.id}/refunds`, { json: { amount: 100, reason: "x" }, headers: { "idempotency-key": "k" } });
+    expect(again.status).toBe(201);
+    expect(again.body.refundedTotal.amount).toBe(100);
   });
 
   test("a refund recorded whose answer was lost is found by a retry with the same key, not refunded again", async () => {

@@ -114,11 +114,17 @@ export const refunds = sqliteTable(
     currency: text("currency").notNull(),
     reason: text("reason").notNull(),
     providerRef: text("provider_ref").notNull(),
-    status: text("status", { enum: ["succeeded", "pending", "failed"] }).notNull(),
+    /**
+     * requested: written (and synced) before the provider is asked, with what is asked; its id is the provider's
+     * idempotency key. A retry after a crash or a failed recording asks again with the same key and parameters,
+     * so the provider answers with the same refund. Views leave such attempts out.
+     */
+    status: text("status", { enum: ["requested", "succeeded", "pending", "failed"] }).notNull(),
     createdAt: integer("created_at").notNull(),
     /**
-     * SHA-256 of the admin request's Idempotency-Key, when it had one: a retry of a refund whose answer was lost
-     * finds its refund here, and the provider saw the same idempotency key, so the money moves once.
+     * What makes a retry the same refund: SHA-256 of the admin request's caller and Idempotency-Key, or "cancel" for
+     * the refund of a cancellation (one per order). A retry finds its attempt here and asks the provider again with
+     * the attempt's own key and parameters.
      */
     requestKey: text("request_key"),
   },

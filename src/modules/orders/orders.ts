@@ -1,5 +1,5 @@
 // Reading orders: rows, the derived status, the admin and buyer views, the admin list with filters.
-import { and, desc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, lte, ne, sql } from "drizzle-orm";
 import { timingSafeEqual } from "node:crypto";
 import type { Ctx } from "../../kernel/context.ts";
 import { NotFound } from "../../kernel/errors.ts";
@@ -71,7 +71,7 @@ export async function adminOrderView(db: Db, o: OrderRow) {
   const [lines, payment, timeline, refundRows, ful] = await Promise.all([
     linesOf(db, o.id), paymentRow(db, o.paymentId),
     db.select().from(orderEvents).where(eq(orderEvents.orderId, o.id)).orderBy(orderEvents.id),
-    db.select().from(refunds).where(eq(refunds.orderId, o.id)).orderBy(refunds.id),
+    db.select().from(refunds).where(and(eq(refunds.orderId, o.id), ne(refunds.status, "requested"))).orderBy(refunds.id),
     fulfillmentViews(db, o.id),
   ]);
   const p = paymentView(payment);
