@@ -13,8 +13,8 @@ import { dbOf, type StoreTx } from "./tx.ts";
 
 const built = new WeakMap<object, Map<string, unknown>>();
 
-/** The query `build` makes for this database, built on first use (key: one per query shape). */
-export function prepared<T>(db: StoreDb, key: string, build: (db: StoreDb) => T): T {
+/** The query `build` makes for this database (a store's, or the control DB), built on first use (key: one per query shape). */
+export function prepared<T, D extends object = StoreDb>(db: D, key: string, build: (db: D) => T): T {
   let m = built.get(db);
   if (!m) built.set(db, (m = new Map()));
   let q = m.get(key) as T | undefined;

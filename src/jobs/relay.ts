@@ -158,9 +158,13 @@ export class OutboxRelay {
       if (report.failed === 0) {
         // Only markers set before this scan started are cleared: a row committed meanwhile keeps its marker. Most
         // passes find none, and a read costs no control-DB write (and no fsync).
+        const control = this.platform.control.db;
+        const marked = await prepared(control, "outbox.marker", (d) =>
+          d.select({ id: outboxPending.storeId }).from(outboxPending)
+            .where(and(eq(outboxPending.storeId, sql.placeholder("storeId")), lte(outboxPending.markedAt, sql.placeholder("startedAt")))).limit(1).prepare(),
+        ).all({ storeId, startedAt });
         const stale = and(eq(outboxPending.storeId, storeId), lte(outboxPending.markedAt, startedAt));
-        const marked = await this.platform.control.db.select({ id: outboxPending.storeId }).from(outboxPending).where(stale).limit(1);
-        if (marked.length > 0) await this.platform.control.write(() => this.platform.control.db.delete(outboxPending).where(stale));
+        if (marked.length > 0) await this.platform.control.write(() => control.delete(outboxPending).where(stale));
       }
       return report;
     });

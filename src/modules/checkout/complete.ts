@@ -12,7 +12,7 @@ import { withTx } from "../../db/tx.ts";
 import { updateById } from "../../db/prepared.ts";
 import { carts, cartRow, loadCart } from "../cart/index.ts";
 import { InsufficientStock } from "../inventory/index.ts";
-import { getProvider, paymentRow, payments, recordPaymentEvent } from "../payments/index.ts";
+import { getProvider, paymentRow, payments, recordPaymentEvent, type PaymentRow } from "../payments/index.ts";
 import { capturePayment, getOrderRow, placeOrderInTx, type OrderRow } from "../orders/index.ts";
 import { assertReadyToPay, paymentFailure, providerContext, sessionPatch, voidQuietly, type CheckoutDeps } from "./payment-session.ts";
 
@@ -92,7 +92,8 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
   if (!created) return { order, created };
   // The capture first, then the kick (coalesced with the capture's own): one relay pass for the rows of both
   // transactions, and the relay's write does not queue in front of the capture's.
-  if (payment.captureMethod === "automatic") order = await captureIfDue(ctx, order, deps);
+  // The payment as read above: the order transaction changed only its order link.
+  if (payment.captureMethod === "automatic") order = await captureIfDue(ctx, order, deps, payment);
   deps.outbox?.kick(ctx.storeId);
   return { order, created };
 }
@@ -102,9 +103,9 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
  * and again when the buyer repeats the completion (the first answer may have been lost, or the capture or the
  * order's fsync failed). A failure leaves the order pending with a timeline entry; the admin can capture it.
  */
-async function captureIfDue(ctx: Ctx, order: OrderRow, deps: CheckoutDeps & { outbox?: KickOutbox }): Promise<OrderRow> {
+async function captureIfDue(ctx: Ctx, order: OrderRow, deps: CheckoutDeps & { outbox?: KickOutbox }, known?: PaymentRow): Promise<OrderRow> {
   if (order.cancelledAt !== null) return order;
-  const p = await paymentRow(ctx.store.db, order.paymentId);
+  const p = known ?? (await paymentRow(ctx.store.db, order.paymentId));
   if (p.captureMethod !== "automatic" || p.status !== "authorized") return order;
   try {
     return await capturePayment(ctx, order.id, deps);
