@@ -12,7 +12,7 @@ import { Elysia } from "elysia";
 import { createHash } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { Platform } from "../platform.ts";
-import type { Actor } from "../kernel/context.ts";
+import { actorScope, type Actor } from "../kernel/context.ts";
 import { Conflict, ValidationFailed } from "../kernel/errors.ts";
 import { withTx } from "../db/tx.ts";
 import { idempotencyKeys } from "./idempotency.tables.ts";
@@ -39,8 +39,6 @@ function canonical(value: unknown): string {
   const obj = value as Record<string, unknown>;
   return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(",")}}`;
 }
-
-const actorScope = (a: Actor) => (a.type === "key" ? a.keyId : a.type === "user" ? a.userId : `system:${a.name}`);
 
 /** Who is calling, from what the auth plugins derived: store routes give `ctx`, admin routes `principal`. */
 function caller(c: Record<string, unknown>): { storeId: string; scope: string } | null {

@@ -8,6 +8,9 @@ export type Actor =
   | { type: "user"; userId: string; permissions: readonly string[] }
   | { type: "system"; name: string };
 
+/** Who an actor is, as one string: what an Idempotency-Key is scoped to (http/idempotency.ts, refunds). */
+export const actorScope = (a: Actor): string => (a.type === "key" ? a.keyId : a.type === "user" ? a.userId : `system:${a.name}`);
+
 export interface Ctx {
   readonly storeId: string;
   readonly store: StoreHandle;

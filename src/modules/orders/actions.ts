@@ -3,7 +3,7 @@
 // refunds cannot both pass the "not above captured" check with the provider answering in between.
 import { and, eq, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
-import type { Ctx } from "../../kernel/context.ts";
+import { actorScope, type Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
 import { KeyedLock } from "../../kernel/lock.ts";
 import { newId } from "../../kernel/ids.ts";
@@ -121,16 +121,19 @@ async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, attemp
   return { refundRef: r.refundRef, status: r.status };
 }
 
-/** Writes a refund the provider accepted: refund row, payment, order status, timeline, audit, e-mail and event. */
+/**
+ * Records a refund the provider accepted: the attempt becomes the refund, then payment, order status, timeline,
+ * audit, e-mail and event.
+ */
 async function recordRefundInTx(
-  tx: StoreTx, ctx: Ctx, o: OrderRow, p: PaymentRow,
-  r: { id: string; amount: number; reason: string; ref: string; status: "succeeded" | "pending" },
+  tx: StoreTx, ctx: Ctx, o: OrderRow, p: PaymentRow, attempt: RefundRow,
+  answer: { refundRef: string; status: "succeeded" | "pending" },
   patch: Partial<OrderRow> = {},
 ) {
   const now = ctx.clock.now();
+  const r = { id: attempt.id, amount: attempt.amount, reason: attempt.reason, ref: answer.refundRef };
   const refunded = p.refundedAmount + r.amount;
-  // The attempt becomes the refund (attemptRefund wrote it before the provider was asked).
-  const settled = await tx.update(refunds).set({ providerRef: r.ref, status: r.status }).where(and(eq(refunds.id, r.id), eq(refunds.status, "requested")));
+  const settled = await tx.update(refunds).set({ providerRef: r.ref, status: answer.status }).where(and(eq(refunds.id, r.id), eq(refunds.status, "requested")));
   if (settled.rowsAffected !== 1) throw new Error(`refund attempt ${r.id} is not requested any more`);
   const p2 = await recordPaymentEvent(tx, ctx, p, { refundedAmount: refunded, status: refunded >= p.capturedAmount ? "refunded" : "partially_refunded" }, { type: "refunded", amount: r.amount, reference: r.ref, detail: r.reason });
   const next = await restatus(tx, o, p2, { refundedTotal: o.refundedTotal + r.amount, ...patch }, now);
@@ -142,10 +145,7 @@ async function recordRefundInTx(
 }
 
 /** The request key of an admin refund: the caller and its Idempotency-Key (as the idempotency layer scopes them), hashed. */
-function refundRequestKey(actor: Ctx["actor"], key: string): string {
-  const who = actor.type === "key" ? actor.keyId : actor.type === "user" ? actor.userId : `system:${actor.name}`;
-  return createHash("sha256").update(`${who}\n${key}`).digest("hex").slice(0, 32);
-}
+const refundRequestKey = (actor: Ctx["actor"], key: string): string => createHash("sha256").update(`${actorScope(actor)}\n${key}`).digest("hex").slice(0, 32);
 
 /**
  * A refund of `amount` (default: all that is left), never above what was captured and not yet refunded.
@@ -157,29 +157,28 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
   const requestKey = input.requestKey ? refundRequestKey(ctx.actor, input.requestKey) : null;
   return run(ctx, orderId, deps, async () => {
     const o = await getOrderRow(ctx.store.db, orderId);
-    const earlier = requestKey === null ? undefined : await attemptOf(ctx, o.id, requestKey);
-    if (earlier) {
-      // The same key must mean the same refund (the idempotency layer answers this only once it stored an answer).
-      if ((input.amount !== undefined && input.amount !== earlier.amount) || input.reason !== earlier.reason) {
-        throw new Conflict("idempotency.key_reused", "This Idempotency-Key was used with another request; use a new key for a new request", { refundId: earlier.id });
-      }
-      if (earlier.status !== "requested") return o; // recorded; its answer was lost
-      const p = await paymentRow(ctx.store.db, o.paymentId);
-      const r = await refundInProvider(ctx, deps, p, earlier);
-      return withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), { id: earlier.id, amount: earlier.amount, reason: earlier.reason, ref: r.refundRef, status: r.status }));
-    }
     const p = await paymentRow(ctx.store.db, o.paymentId);
-    const refundable = p.capturedAmount - p.refundedAmount - (await unsettled(ctx, p.id));
-    if (p.capturedAmount === 0) throw new Conflict("refund.not_captured", "Nothing was captured on this order; cancel it to void the authorization", { orderId });
-    const amount = input.amount ?? refundable;
-    if (amount <= 0 || amount > refundable) {
-      throw new Conflict("refund.exceeds_captured", "A refund cannot exceed what was captured and not yet refunded", {
-        requested: { amount, currency: o.currency }, refundable: { amount: refundable, currency: o.currency },
-      });
+    let attempt = requestKey === null ? undefined : await attemptOf(ctx, o.id, requestKey);
+    if (attempt) {
+      // The same key must mean the same refund (the idempotency layer answers this only once it stored an answer).
+      if ((input.amount !== undefined && input.amount !== attempt.amount) || input.reason !== attempt.reason) {
+        throw new Conflict("idempotency.key_reused", "This Idempotency-Key was used with another request; use a new key for a new request", { refundId: attempt.id });
+      }
+      if (attempt.status !== "requested") return o; // recorded; its answer was lost
+    } else {
+      const refundable = p.capturedAmount - p.refundedAmount - (await unsettled(ctx, p.id));
+      if (p.capturedAmount === 0) throw new Conflict("refund.not_captured", "Nothing was captured on this order; cancel it to void the authorization", { orderId });
+      const amount = input.amount ?? refundable;
+      if (amount <= 0 || amount > refundable) {
+        throw new Conflict("refund.exceeds_captured", "A refund cannot exceed what was captured and not yet refunded", {
+          requested: { amount, currency: o.currency }, refundable: { amount: refundable, currency: o.currency },
+        });
+      }
+      attempt = await attemptRefund(ctx, o, p, amount, input.reason, requestKey);
     }
-    const attempt = await attemptRefund(ctx, o, p, amount, input.reason, requestKey);
-    const r = await refundInProvider(ctx, deps, p, attempt);
-    return withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), { id: attempt.id, amount, reason: input.reason, ref: r.refundRef, status: r.status }));
+    const asked = attempt;
+    const answer = await refundInProvider(ctx, deps, p, asked);
+    return withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), asked, answer));
   });
 }
 
@@ -191,15 +190,14 @@ export function cancelOrder(ctx: Ctx, orderId: string, input: { reason: string }
     const lines = await orderLinesOf(ctx.store.db, o.id);
     if (lines.some((l) => l.fulfilledQuantity > 0)) throw new Conflict("order.already_fulfilled", "Lines of this order were shipped; refund instead of cancelling", { orderId });
     const p = await paymentRow(ctx.store.db, o.paymentId);
-    let refund: { id: string; amount: number; reason: string; ref: string; status: "succeeded" | "pending" } | null = null;
+    let refund: { attempt: RefundRow; answer: { refundRef: string; status: "succeeded" | "pending" } } | null = null;
     let voided: PaymentRow | null = null;
     // An order is cancelled once: its refund attempt has the request key "cancel", and a retry resumes it.
     const earlier = await attemptOf(ctx, o.id, "cancel");
     const refundable = p.capturedAmount - p.refundedAmount - (await unsettled(ctx, p.id));
     if (earlier || refundable > 0) {
       const attempt = earlier ?? (await attemptRefund(ctx, o, p, refundable, input.reason, "cancel"));
-      const r = await refundInProvider(ctx, deps, p, attempt);
-      refund = { id: attempt.id, amount: attempt.amount, reason: attempt.reason, ref: r.refundRef, status: r.status };
+      refund = { attempt, answer: await refundInProvider(ctx, deps, p, attempt) };
     } else if (p.status === "authorized") {
       const s = await getProvider(p.provider).void(pcOf(ctx, deps), p.providerRef);
       if (s.status !== "voided") throw new AppError("PAYMENT_FAILED", "payment.void_failed", "The provider refused to void the authorization", { paymentId: p.id });
@@ -212,7 +210,7 @@ export function cancelOrder(ctx: Ctx, orderId: string, input: { reason: string }
       }
       let fresh = await getOrderRow(tx, orderId);
       if (voided) await recordPaymentEvent(tx, ctx, p, { status: "voided", providerRef: voided.providerRef }, { type: "voided", amount: p.amount, reference: voided.providerRef, detail: input.reason });
-      if (refund) fresh = await recordRefundInTx(tx, ctx, fresh, await paymentRow(tx, p.id), refund);
+      if (refund) fresh = await recordRefundInTx(tx, ctx, fresh, await paymentRow(tx, p.id), refund.attempt, refund.answer);
       const next = await restatus(tx, fresh, await paymentRow(tx, p.id), { cancelledAt: now }, now);
       await addTimeline(tx, now, o.id, "cancelled", "Order cancelled", { reason: input.reason });
       await recordAudit(tx, ctx, { action: "order.cancelled", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status, reason: input.reason } });

@@ -1,6 +1,6 @@
 // Money-moving order actions when the provider refuses, and under concurrency.
 import { describe, expect, test } from "bun:test";
-import { checkoutFixture } from "../checkout/checkout.testing.ts";
+import { checkoutFixture, type CheckoutFixture } from "../checkout/checkout.testing.ts";
 import { registerProvider, sandboxProvider, type PaymentProvider } from "../payments/index.ts";
 import { systemCtx } from "../../kernel/system-ctx.ts";
 import { orderFaults, refundOrder } from "./actions.ts";
@@ -15,13 +15,32 @@ async function withSandbox<T>(over: Partial<PaymentProvider>, fn: () => Promise<
   }
 }
 
+/** An order of one 50 € item, paid with the sandbox (automatic capture). */
+async function paidOrder(f: CheckoutFixture) {
+  const v = await f.product(5_000, 5);
+  const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+  await f.pay(id);
+  return (await f.complete(id)).body;
+}
+
+/** The sandbox's refund, noting the idempotency key each call gives the provider. */
+const keyRecordingRefund = (keys: string[]): PaymentProvider["refund"] => async (pc, ref, amount, reason, key) => {
+  keys.push(key);
+  return sandboxProvider.refund(pc, ref, amount, reason, key);
+};
+
+/** The next refund the provider accepts is not recorded (a crash or disk error right after the provider answered). */
+function failNextRefundRecording(): void {
+  orderFaults.afterRefundProvider = () => {
+    orderFaults.afterRefundProvider = null;
+    throw new Error("disk full");
+  };
+}
+
 describe("order money actions", () => {
   test("two concurrent refunds of 60% each: one succeeds, the other is refused; the total never exceeds the capture", async () => {
     await using f = await checkoutFixture();
-    const v = await f.product(5_000, 5);
-    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
-    await f.pay(id);
-    const order = (await f.complete(id)).body;
+    const order = await paidOrder(f);
     const amount = Math.ceil(order.total.amount * 0.6);
     const rs = await Promise.all([1, 2].map(() => f.admin(`/orders/${order.id}/refunds`, { json: { amount, reason: "double click" } })));
     expect(rs.map((r) => r.status).sort()).toEqual([201, 409]);
@@ -32,10 +51,7 @@ describe("order money actions", () => {
 
   test("a refund the provider refuses answers 402 refund.failed and changes nothing but the payment's event log", async () => {
     await using f = await checkoutFixture();
-    const v = await f.product(5_000, 5);
-    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
-    await f.pay(id);
-    const order = (await f.complete(id)).body;
+    const order = await paidOrder(f);
     const r = await withSandbox({ refund: async () => ({ refundRef: "sbx_refund_x", status: "failed" }) }, () =>
       f.admin(`/orders/${order.id}/refunds`, { json: { amount: 100, reason: "x" } }),
     );
@@ -88,22 +104,10 @@ describe("order money actions", () => {
 
   test("a refund retried with its Idempotency-Key after the provider accepted it but its recording failed moves the money once", async () => {
     await using f = await checkoutFixture();
-    const v = await f.product(5_000, 5);
-    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
-    await f.pay(id);
-    const order = (await f.complete(id)).body;
+    const order = await paidOrder(f);
     const keys: string[] = [];
-    const refund: PaymentProvider["refund"] = async (pc, ref, amount, reason, key) => {
-      keys.push(key);
-      return sandboxProvider.refund(pc, ref, amount, reason, key);
-    };
-    let failOnce = true;
-    orderFaults.afterRefundProvider = () => {
-      if (failOnce) {
-        failOnce = false;
-        throw new Error("disk full"); // the provider refunded; our transaction never ran
-      }
-    };
+    const refund = keyRecordingRefund(keys);
+    failNextRefundRecording(); // the provider refunded; our transaction never runs
     try {
       const headers = { "idempotency-key": "refund-ord-1-attempt" };
       const first = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/refunds`, { json: { amount: 700, reason: "damaged" }, headers }));
@@ -131,10 +135,7 @@ describe("order money actions", () => {
 
   test("an attempt whose outcome is unknown counts as refunded until a retry settles it; a refusal frees its key", async () => {
     await using f = await checkoutFixture();
-    const v = await f.product(5_000, 5);
-    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
-    await f.pay(id);
-    const order = (await f.complete(id)).body;
+    const order = await paidOrder(f);
     const total = order.total.amount as number;
     // The provider call throws (network): did the money move? Unknown, so the attempt stays and counts.
     const lost = await withSandbox({ refund: async () => Promise.reject(new Error("socket hang up")) }, () =>
@@ -153,10 +154,7 @@ describe("order money actions", () => {
 
     // A refusal: the money did not move, the key is free for another try.
     await using g = await checkoutFixture();
-    const v2 = await g.product(5_000, 5);
-    const id2 = await g.readyCart([{ variantId: v2, quantity: 1 }]);
-    await g.pay(id2);
-    const o2 = (await g.complete(id2)).body;
+    const o2 = await paidOrder(g);
     const refused = await withSandbox({ refund: async () => ({ refundRef: "sbx_refund_no", status: "failed" }) }, () =>
       g.admin(`/orders/${o2.id}/refunds`, { json: { amount: 100, reason: "x" }, headers: { "idempotency-key": "k" } }),
     );
@@ -168,10 +166,7 @@ describe("order money actions", () => {
 
   test("a refund recorded whose answer was lost is found by a retry with the same key, not refunded again", async () => {
     await using f = await checkoutFixture();
-    const v = await f.product(5_000, 5);
-    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
-    await f.pay(id);
-    const order = (await f.complete(id)).body;
+    const order = await paidOrder(f);
     const ctx = await systemCtx(f.t.platform, f.s.id, "test");
     const deps = { masterKey: f.t.platform.config.masterKey };
     // The refund committed; the idempotency layer's own write (the stored answer) did not: the client retries.
@@ -186,22 +181,10 @@ describe("order money actions", () => {
 
   test("a cancellation retried after its provider refund went through but was not recorded refunds once", async () => {
     await using f = await checkoutFixture();
-    const v = await f.product(5_000, 5);
-    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
-    await f.pay(id);
-    const order = (await f.complete(id)).body;
+    const order = await paidOrder(f);
     const keys: string[] = [];
-    const refund: PaymentProvider["refund"] = async (pc, ref, amount, reason, key) => {
-      keys.push(key);
-      return sandboxProvider.refund(pc, ref, amount, reason, key);
-    };
-    let failOnce = true;
-    orderFaults.afterRefundProvider = () => {
-      if (failOnce) {
-        failOnce = false;
-        throw new Error("crash");
-      }
-    };
+    const refund = keyRecordingRefund(keys);
+    failNextRefundRecording();
     try {
       const first = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/cancel`, { json: { reason: "out of stock" } }));
       expect(first.status).toBe(500);
