@@ -512,8 +512,7 @@ export class LocalClient implements Client {
     const w = this.#check();
     // From inside the transaction that holds the writer (a batch, a migration or a new transaction started in a
     // withTx body), waiting would never end: the body waits for the writer, the writer for the body.
-    const inTx = joined.getStore()?.get(this);
-    if (inTx !== undefined && inTx === this.#current && !inTx.closed) {
+    if (this.#joinedHolder()) {
       throw new LibsqlError("This transaction holds the store's writer: the call would wait for itself", "TRANSACTION_ACTIVE");
     }
     if (!this.#writerBusy) {
@@ -552,6 +551,12 @@ export class LocalClient implements Client {
     return this.#reader;
   }
 
+  /** The transaction the caller's body runs in (`joinTransaction`), when it is the one holding the writer now. */
+  #joinedHolder(): LocalTransaction | undefined {
+    const tx = joined.getStore()?.get(this);
+    return tx !== undefined && tx === this.#current && !tx.closed ? tx : undefined;
+  }
+
   /** Runs fn so that this client's execute() calls made inside it run in the transaction open now (see `joined`). */
   joinTransaction<T>(fn: () => T): T {
     const tx = this.#current;
@@ -564,13 +569,11 @@ export class LocalClient implements Client {
 
   async execute(stmtOrSql: InStatement, args?: InArgs): Promise<ResultSet> {
     const stmt: InStatement = typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
-    const inTx = joined.getStore()?.get(this);
-    if (inTx !== undefined) {
-      if (inTx === this.#current && !inTx.closed) return inTx.execute(stmt);
-      // A query made in a transaction's body that runs after it ended (a stray promise): it must not run on its own,
-      // outside the transaction it was written for.
-      if (inTx.closed) throw new LibsqlError("The transaction this query belongs to has ended", "TRANSACTION_CLOSED");
-    }
+    const inTx = this.#joinedHolder();
+    if (inTx) return inTx.execute(stmt);
+    // A query made in a transaction's body that runs after it ended (a stray promise): it must not run on its own,
+    // outside the transaction it was written for.
+    if (joined.getStore()?.get(this)?.closed) throw new LibsqlError("The transaction this query belongs to has ended", "TRANSACTION_CLOSED");
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     if (READ_ONLY.test(sql)) return this.#readConnection().execute(stmt);
     const w = await this.#acquireWriter();
@@ -586,9 +589,9 @@ export class LocalClient implements Client {
   }
 
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
-    const inTx = joined.getStore()?.get(this);
     // drizzle's db.batch() in a withTx body: part of that transaction, still all or nothing (a savepoint).
-    if (inTx !== undefined && inTx === this.#current && !inTx.closed) {
+    const inTx = this.#joinedHolder();
+    if (inTx) {
       return inTx.savepointBatch(stmts.map((s) => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s)));
     }
     const w = await this.#acquireWriter();
