@@ -21,6 +21,11 @@
 //     before they return. Another reader may see a commit up to one fsync before it is durable.
 //   - with `checkpoints` (store files), WAL checkpoints run on another thread (checkpointer.ts), not inside the
 //     COMMIT that crosses SQLite's 1,000-page mark.
+//   - group commit: a write transaction that ends while more are queued for the store (withTx says so) does not
+//     COMMIT; it is released into the open SQLite transaction, the next one runs in it as a savepoint, and one COMMIT
+//     ends the group (at most GROUP_MAX). A COMMIT writes every page its transaction dirtied, encrypted: pages shared
+//     by the group (a table's last leaf, its indexes, the outbox) are written once instead of once per transaction.
+//     A member that fails is rolled back to its savepoint alone; each member is told only after the COMMIT.
 // Remote and replicated databases (Turso) keep using @libsql/client's createClient: this class is for files only.
 import Database from "libsql";
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -72,6 +77,13 @@ export interface LocalClientOptions {
 
 /** A WAL grown past this by one write is checkpointed whatever the commit count (an import's one transaction). */
 const LARGE_WAL_BYTES = 64 * 1024 * 1024;
+/**
+ * Transactions at most in one group commit. The first waits for the rest to run before it is committed (bounded:
+ * each is a few hundred µs of the store's lock), and a plain write queued for the writer waits for the group.
+ */
+export const GROUP_MAX = 16;
+/** The savepoint a grouped transaction (not the first of its group) runs in. */
+const MEMBER = "trafi_grouped";
 const CHECKPOINT_TIMEOUT_MS = 60_000;
 
 class CheckpointTimeout extends Error {}
@@ -381,7 +393,14 @@ export class LocalClient implements Client {
    * What this client did, for tests and the bench: statements run (ours included: BEGIN, COMMIT, total_changes),
    * transactions committed with changes, and fdatasyncs of the WAL done by flush() (one per group of commits).
    */
-  readonly stats = { statements: 0, commits: 0, syncs: 0, checkpoints: 0 };
+  readonly stats = { statements: 0, commits: 0, syncs: 0, checkpoints: 0, grouped: 0 };
+  /**
+   * The group commit open on the writer: the SQLite transaction its members share, from the first member's BEGIN to
+   * the COMMIT. `done` are the members released into it, waiting for that COMMIT.
+   */
+  #group: Group | null = null;
+  /** Set while the group waits for its next member: the writer is the group's, no transaction runs on it. */
+  #parked: ReturnType<typeof setImmediate> | null = null;
   /** Background checkpoints: the commit count when the last one was asked for, and the one running. */
   #checkpointedAt = 0;
   #walBytesAtCheckpoint = 0;
@@ -515,6 +534,8 @@ export class LocalClient implements Client {
     if (this.#joinedHolder()) {
       throw new LibsqlError("This transaction holds the store's writer: the call would wait for itself", "TRANSACTION_ACTIVE");
     }
+    // A group waiting for its next member is committed first: anything else gets a writer with no transaction open.
+    if (this.#parked !== null) this.#commitGroup();
     if (!this.#writerBusy) {
       this.#writerBusy = true;
       return w;
@@ -629,41 +650,150 @@ export class LocalClient implements Client {
     return out;
   }
 
-  async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
-    const w = await this.#acquireWriter();
+  async transaction(mode: TransactionMode = "write"): Promise<LocalTransaction> {
+    // A write transaction arriving while a group waits for its next member joins it (nobody else waits for the
+    // writer: a parked group is never joined past them).
+    const joining = mode === "write" && this.#parked !== null && this.#waiters.length === 0 && this.#group !== null;
+    let w: Connection;
+    if (joining) {
+      w = this.#check();
+      clearImmediate(this.#parked!);
+      this.#parked = null;
+    } else {
+      w = await this.#acquireWriter();
+    }
     let changesBefore: number;
     const schemaBefore = w.schemaChanges;
     try {
       changesBefore = w.totalChanges();
-      w.execute(beginFor(mode));
+      w.execute(joining ? `SAVEPOINT ${MEMBER}` : beginFor(mode));
     } catch (e) {
-      this.#releaseWriter();
+      if (joining) this.#commitGroup();
+      else this.#releaseWriter();
       throw e;
     }
-    // The commit is not flushed here: withTx flushes after releasing the store lock, so the next writer runs
-    // while this one's fsync is under way. A transaction that changed no row wrote nothing to flush.
-    // Only a write transaction (BEGIN IMMEDIATE) freezes the committed state by holding the write lock.
-    const unchanged = () => mode === "write" && w.inTransaction && w.totalChanges() === changesBefore && w.schemaChanges === schemaBefore;
-    const tx = new LocalTransaction(w, unchanged, (committed) => {
+    // Only write transactions are grouped: a read or deferred one commits (and releases the writer) on its own.
+    const group = joining ? this.#group : mode === "write" ? (this.#group = { changesBefore, schemaBefore, done: [], size: 0 }) : null;
+    if (group) group.size++;
+    // A transaction that has changed nothing, in a group where nothing changed yet, sees the committed state: it
+    // holds the write lock (BEGIN IMMEDIATE), so nothing can commit under it. Rows left by earlier members are not
+    // committed yet: then reads outside must not see this connection.
+    const base = group ?? { changesBefore, schemaBefore };
+    const unchanged = () => mode === "write" && w.inTransaction && w.totalChanges() === base.changesBefore && w.schemaChanges === base.schemaBefore;
+    const tx: LocalTransaction = new LocalTransaction(w, unchanged, (outcome) => {
+      if (this.#current === tx) this.#current = null;
+      // A commit whose changes cannot be counted is counted: flushing once too often is harmless.
+      let changed = true;
       try {
-        // A commit whose changes cannot be counted is counted: flushing once too often is harmless.
-        let changed = true;
-        try {
-          changed = w.totalChanges() !== changesBefore || w.schemaChanges !== schemaBefore;
-        } catch {
-          // keep `changed`
-        }
-        if (committed && changed) {
-          this.#written++;
-          this.stats.commits++;
-        }
-      } finally {
-        if (this.#current === tx) this.#current = null;
-        this.#releaseWriter();
+        changed = w.totalChanges() !== changesBefore || w.schemaChanges !== schemaBefore;
+      } catch {
+        // keep `changed`
       }
+      return group ? this.#endMember(w, group, joining, outcome, changed) : this.#endAlone(w, outcome, changed);
     });
     this.#current = tx;
     return tx;
+  }
+
+  /** A transaction outside any group (read, deferred): COMMIT or ROLLBACK, and the writer goes to the next. */
+  #endAlone(w: Connection, outcome: Outcome, changed: boolean): Promise<void> {
+    try {
+      if (outcome !== "rollback") {
+        w.execute("COMMIT");
+        if (changed) {
+          this.#written++;
+          this.stats.commits++;
+        }
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    } finally {
+      this.#releaseWriter();
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * A member of a group ends. Rolled back: only its savepoint is undone (the first member, with nothing before it,
+   * rolls the transaction back). Committed: it is released into the group, and the group either waits for the next
+   * member (`defer`: more writers are queued for the store) or commits now. Resolves once its COMMIT happened.
+   */
+  #endMember(w: Connection, group: Group, savepoint: boolean, outcome: Outcome, changed: boolean): Promise<void> {
+    if (outcome === "rollback") {
+      if (!savepoint) {
+        // The first member: nothing else is in the group.
+        this.#group = null;
+        this.#releaseWriter();
+        return Promise.resolve();
+      }
+      try {
+        w.execute(`ROLLBACK TO ${MEMBER}`);
+        w.execute(`RELEASE ${MEMBER}`);
+      } catch {
+        // SQLite already rolled the whole transaction back (a full disk): the COMMIT below fails the group
+      }
+      this.#commitGroup();
+      return Promise.resolve();
+    }
+    if (savepoint) {
+      try {
+        w.execute(`RELEASE ${MEMBER}`);
+      } catch (e) {
+        try {
+          w.execute(`ROLLBACK TO ${MEMBER}`);
+          w.execute(`RELEASE ${MEMBER}`);
+        } catch {
+          // as above
+        }
+        this.#commitGroup();
+        return Promise.reject(e);
+      }
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    group.done.push({ resolve, reject, changed });
+    if (outcome === "defer" && group.size < GROUP_MAX && this.#waiters.length === 0 && !this.#closed) {
+      // The writer stays with the group. If no member comes (the next lock holder was not a transaction), the
+      // group commits on the next turn of the event loop.
+      this.#parked = setImmediate(() => {
+        this.#parked = null;
+        this.#commitGroup();
+      });
+    } else {
+      this.#commitGroup();
+    }
+    return promise;
+  }
+
+  /** COMMITs the open group, tells its members, and hands the writer on. */
+  #commitGroup(): void {
+    const g = this.#group;
+    if (this.#parked !== null) {
+      clearImmediate(this.#parked);
+      this.#parked = null;
+    }
+    if (!g) return;
+    this.#group = null;
+    let err: unknown = null;
+    try {
+      if (!this.#writer) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
+      this.#writer.execute("COMMIT");
+    } catch (e) {
+      err = e;
+    }
+    if (err === null) {
+      for (const m of g.done) {
+        if (!m.changed) continue;
+        this.#written++;
+        this.stats.commits++;
+      }
+      this.stats.grouped += Math.max(0, g.done.length - 1);
+    }
+    // After a failed COMMIT the transaction is rolled back here: no member's rows were committed.
+    this.#releaseWriter();
+    for (const m of g.done) {
+      if (err === null) m.resolve();
+      else m.reject(err);
+    }
   }
 
   async executeMultiple(sql: string): Promise<void> {
@@ -735,6 +865,12 @@ export class LocalClient implements Client {
 
   close(): void {
     if (this.#closed) return;
+    // A group waiting for its next member is committed; one whose member is still running is lost with the
+    // connection (SQLite rolls it back), and its released members are told so.
+    if (this.#parked !== null) this.#commitGroup();
+    const group = this.#group;
+    this.#group = null;
+    for (const m of group?.done ?? []) m.reject(new LibsqlError("The client was closed before the transaction committed", "CLIENT_CLOSED"));
     this.#closed = true;
     // Closing does not checkpoint at once (the native connection lives until its cached statements are collected),
     // so commits not yet synced are synced here, on the spot: a flush waiting for them then resolves (closed).
@@ -763,6 +899,7 @@ export class LocalClient implements Client {
   }
 
   reconnect(): void {
+    if (this.#parked !== null) this.#commitGroup();
     // The open transaction's connection would keep the file's write lock and its settle would release the new one.
     if (this.#writerBusy) throw new LibsqlError("Cannot reconnect while a transaction or write is using the connection", "TRANSACTION_ACTIVE");
     this.close();
@@ -773,18 +910,30 @@ export class LocalClient implements Client {
   }
 }
 
-class LocalTransaction implements Transaction {
+type Outcome = "commit" | "defer" | "rollback";
+
+interface Group {
+  /** The writer's total_changes() and DDL count at the group's BEGIN. */
+  changesBefore: number;
+  schemaBefore: number;
+  /** Members released into the group, told when its COMMIT is done. */
+  done: Array<{ resolve: () => void; reject: (e: unknown) => void; changed: boolean }>;
+  /** Members so far, the running one included. */
+  size: number;
+}
+
+export class LocalTransaction implements Transaction {
   #conn: Connection | null;
-  #settle: ((committed: boolean) => void) | null;
+  #end: ((outcome: Outcome) => Promise<void>) | null;
 
   constructor(
     conn: Connection,
     /** True while the transaction has changed no row and no schema (its reads are the committed state). */
     readonly unchanged: () => boolean,
-    settle: (committed: boolean) => void,
+    end: (outcome: Outcome) => Promise<void>,
   ) {
     this.#conn = conn;
-    this.#settle = settle;
+    this.#end = end;
   }
 
   /** Open and unchanged: a read outside it may run on its connection and see exactly the committed state. */
@@ -801,11 +950,11 @@ class LocalTransaction implements Transaction {
     return this.#conn!;
   }
 
-  #done(committed = false): void {
-    const settle = this.#settle;
+  #finish(outcome: Outcome): Promise<void> {
+    const end = this.#end;
     this.#conn = null;
-    this.#settle = null;
-    settle?.(committed);
+    this.#end = null;
+    return end ? end(outcome) : Promise.resolve();
   }
 
   async execute(stmt: InStatement): Promise<ResultSet> {
@@ -840,31 +989,36 @@ class LocalTransaction implements Transaction {
     }
   }
 
+  /** Commits now (with the transactions of its group released before it). Resolves once committed. */
   async commit(): Promise<void> {
-    let committed = false;
-    try {
-      this.#active().execute("COMMIT");
-      committed = true;
-    } finally {
-      this.#done(committed);
+    return this.#commit("commit");
+  }
+
+  /**
+   * Ends the transaction as committed and gives the writer back at once; with `more` (other writers are queued
+   * for this store) the COMMIT waits for them to join the group (local-client.ts header). The promise resolves once
+   * the COMMIT that includes this transaction is done, and rejects if it failed (then nothing of it was committed).
+   * Call it holding the store's lock; await the promise after releasing it (the next writers make the group).
+   */
+  commitGrouped(more: boolean): Promise<void> {
+    return this.#commit(more ? "defer" : "commit");
+  }
+
+  #commit(outcome: Outcome): Promise<void> {
+    if (this.closed) {
+      // Ended already, or rolled back by SQLite itself (a full disk): nothing to commit, but the writer goes back.
+      return this.#finish("rollback").then(() => {
+        throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+      });
     }
+    return this.#finish(outcome);
   }
 
   async rollback(): Promise<void> {
-    try {
-      const c = this.#conn;
-      if (c?.inTransaction) c.execute("ROLLBACK");
-    } finally {
-      this.#done();
-    }
+    await this.#finish("rollback");
   }
 
   close(): void {
-    try {
-      const c = this.#conn;
-      if (c?.inTransaction) c.execute("ROLLBACK");
-    } finally {
-      this.#done();
-    }
+    this.#finish("rollback").catch(() => {});
   }
 }

@@ -135,3 +135,103 @@ describe("withTx", () => {
     expect((await b.db.select().from(storeSettings))[0]!.name).toBe("B");
   });
 });
+
+describe("group commit (withTx with writers queued for the store)", () => {
+  /** A store with a scratch table; `rows()` reads it from outside any transaction. */
+  async function scratch() {
+    const s = await t.createStore();
+    const store = await t.platform.pool.get(s.id);
+    await store.client.execute("CREATE TABLE gc_parent (id INTEGER PRIMARY KEY)");
+    await store.client.execute(
+      "CREATE TABLE gc_rows (id INTEGER PRIMARY KEY, v TEXT NOT NULL, parent INTEGER REFERENCES gc_parent(id) DEFERRABLE INITIALLY DEFERRED)",
+    );
+    const insert = (tx: { run: (q: ReturnType<typeof sql>) => Promise<unknown> }, v: string, parent: number | null = null) =>
+      tx.run(sql`INSERT INTO gc_rows (v, parent) VALUES (${v}, ${parent})`);
+    const rows = async () => (await store.client.execute("SELECT v FROM gc_rows ORDER BY id")).rows.map((r) => String(r[0]));
+    /** SQLite COMMITs since `before` (every member here changed rows, so commits - grouped counts them). */
+    const commitsSince = (before: { commits: number; grouped: number }) =>
+      store.client.stats.commits - before.commits - (store.client.stats.grouped - before.grouped);
+    return { store, insert, rows, commitsSince };
+  }
+
+  test("writers queued behind one another share COMMITs, at most 16 to one, and each stays all or nothing", async () => {
+    const { store, insert, rows, commitsSince } = await scratch();
+    const before = { ...store.client.stats };
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        withTx({ store }, async (tx) => {
+          await insert(tx, `r${i}`);
+          if (i % 7 === 3) throw new Error(`member ${i} fails after its insert`);
+        }),
+      ),
+    );
+    const failed = results.flatMap((r, i) => (r.status === "rejected" ? [i] : []));
+    expect(failed).toEqual([3, 10, 17, 24, 31, 38]);
+    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.message)).toEqual(
+      failed.map((i) => `member ${i} fails after its insert`),
+    );
+    // Every member that did not fail is committed, in order; the failed ones left nothing.
+    expect(await rows()).toEqual(Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 7 !== 3).map((i) => `r${i}`));
+    expect(store.client.stats.grouped - before.grouped).toBeGreaterThan(0);
+    const commits = commitsSince(before);
+    expect(commits).toBeLessThan(34);
+    expect(commits).toBeGreaterThanOrEqual(Math.ceil(34 / 16)); // GROUP_MAX
+  });
+
+  test("a member is answered only once the COMMIT that includes it is done; reads outside never see the group before", async () => {
+    const { store, insert, rows } = await scratch();
+    const events: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const a = withTx({ store }, (tx) => insert(tx, "a")).then(() => events.push("a answered"));
+    const b = withTx({ store }, async (tx) => {
+      events.push("b started");
+      await gate; // b has written nothing yet: a's row is in the open transaction, not committed
+      await insert(tx, "b");
+      events.push("b done");
+    }).then(() => events.push("b answered"));
+    while (!events.includes("b started")) await new Promise((r) => setTimeout(r, 1));
+    // b joined a's group (it ran in a's open transaction); a waits for the COMMIT.
+    expect(events).toEqual(["b started"]);
+    expect(await rows()).toEqual([]);
+    expect(await store.db.run(sql`SELECT 1`)).toBeDefined(); // the reader connection answers meanwhile
+    open();
+    await Promise.all([a, b]);
+    expect(events.slice(0, 2)).toEqual(["b started", "b done"]);
+    expect(new Set(events.slice(2))).toEqual(new Set(["a answered", "b answered"]));
+    expect(await rows()).toEqual(["a", "b"]);
+  });
+
+  test("a COMMIT that fails fails every member of its group, and none of their rows is kept", async () => {
+    const { store, insert, rows } = await scratch();
+    // b's row breaks a deferred foreign key: SQLite refuses the COMMIT, which a's row shares.
+    const a = withTx({ store }, (tx) => insert(tx, "a"));
+    const b = withTx({ store }, (tx) => insert(tx, "b", 999));
+    const [ra, rb] = await Promise.allSettled([a, b]);
+    expect(ra.status).toBe("rejected");
+    expect(rb.status).toBe("rejected");
+    expect(String((ra as PromiseRejectedResult).reason.message)).toContain("FOREIGN KEY");
+    expect(await rows()).toEqual([]);
+    // The writer went back: the next transaction commits alone.
+    await withTx({ store }, (tx) => insert(tx, "c"));
+    expect(await rows()).toEqual(["c"]);
+  });
+
+  test("a plain write waiting for the writer is not passed by transactions that join the group later", async () => {
+    const { store, insert, rows } = await scratch();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let started = false;
+    const a = withTx({ store }, async (tx) => {
+      started = true;
+      await gate;
+      await insert(tx, "a");
+    });
+    while (!started) await new Promise((r) => setTimeout(r, 1));
+    const plain = store.client.execute("INSERT INTO gc_rows (v) VALUES ('plain')");
+    const c = withTx({ store }, (tx) => insert(tx, "c"));
+    open();
+    await Promise.all([a, plain, c]);
+    expect(await rows()).toEqual(["a", "plain", "c"]);
+  });
+});

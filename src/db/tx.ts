@@ -67,6 +67,7 @@ export async function withTx<T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Pr
   if (held?.has(store.id)) throw new NestedTransactionError(store.id);
   const next = new Set(held ?? []);
   next.add(store.id);
+  let committed: Promise<void> = Promise.resolve();
   const result = await active.run(next, () =>
     store.withLock(async () => {
       const ltx = await store.client.transaction("write");
@@ -74,7 +75,10 @@ export async function withTx<T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Pr
         // Every query of the body on the store's database (builders, prepared queries) runs in ltx.
         // `async`: a body may return a drizzle builder unawaited (a lazy thenable), run when awaited, so inside.
         const r = await store.client.joinTransaction(async () => await fn(txHandle(store.db, store.id)));
-        await ltx.commit();
+        // Group commit: with other writers queued for the store, this transaction's COMMIT is the one that ends
+        // their group (local-client.ts). Awaited below, once the lock is theirs.
+        committed = ltx.commitGrouped(store.lockWaiters() > 0);
+        committed.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
         return r;
       } catch (err) {
         if (!ltx.closed) await ltx.rollback().catch(() => {});
@@ -82,6 +86,8 @@ export async function withTx<T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Pr
       }
     }),
   );
+  // Nobody is told before the COMMIT: if it fails, nothing of this transaction was written.
+  await committed;
   // Durable before anyone is told: the fsync runs off the JS thread and outside the lock, shared with the
   // transactions that committed meanwhile (group commit, local-client.ts).
   if (opts.durability === "async") {
