@@ -21,11 +21,12 @@
 //     before they return. Another reader may see a commit up to one fsync before it is durable.
 //   - with `checkpoints` (store files), WAL checkpoints run on another thread (checkpointer.ts), not inside the
 //     COMMIT that crosses SQLite's 1,000-page mark.
-//   - group commit: a write transaction that ends while more are queued for the store (withTx says so) does not
-//     COMMIT; it is released into the open SQLite transaction, the next one runs in it as a savepoint, and one COMMIT
-//     ends the group (at most GROUP_MAX). A COMMIT writes every page its transaction dirtied, encrypted: pages shared
-//     by the group (a table's last leaf, its indexes, the outbox) are written once instead of once per transaction.
-//     A member that fails is rolled back to its savepoint alone; each member is told only after the COMMIT.
+//   - group commit: a write transaction ended with commitGrouped() (withTx) does not COMMIT at once; it is released
+//     into the open SQLite transaction, write transactions that start before the end of this turn of the event
+//     loop run in it as savepoints, and one COMMIT ends the group (at most GROUP_MAX). A COMMIT writes every page
+//     its transaction dirtied, encrypted: pages shared by the group (a table's last leaf, its indexes, the outbox)
+//     are written once instead of once per transaction. A member that fails is rolled back to its savepoint alone;
+//     each member is told only after the COMMIT. Anything else that needs the writer commits the group first.
 // Remote and replicated databases (Turso) keep using @libsql/client's createClient: this class is for files only.
 import Database from "libsql";
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -752,8 +753,9 @@ export class LocalClient implements Client {
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     group.done.push({ resolve, reject, changed });
     if (outcome === "defer" && group.size < GROUP_MAX && this.#waiters.length === 0 && !this.#closed) {
-      // The writer stays with the group. If no member comes (the next lock holder was not a transaction), the
-      // group commits on the next turn of the event loop.
+      // The writer stays with the group until the event loop's check phase (setImmediate): write transactions
+      // started by the requests handled in this turn join it. A caller waiting for the writer itself is not
+      // made to wait for the group.
       this.#parked = setImmediate(() => {
         this.#parked = null;
         this.#commitGroup();
@@ -995,13 +997,13 @@ export class LocalTransaction implements Transaction {
   }
 
   /**
-   * Ends the transaction as committed and gives the writer back at once; with `more` (other writers are queued
-   * for this store) the COMMIT waits for them to join the group (local-client.ts header). The promise resolves once
-   * the COMMIT that includes this transaction is done, and rejects if it failed (then nothing of it was committed).
-   * Call it holding the store's lock; await the promise after releasing it (the next writers make the group).
+   * Ends the transaction as committed and gives the writer back at once; the COMMIT waits until the end of this
+   * turn of the event loop for more write transactions to join the group (local-client.ts header). The promise
+   * resolves once the COMMIT that includes this transaction is done, and rejects if it failed (then nothing of it
+   * was committed). Call it holding the store's lock; await the promise after releasing it.
    */
-  commitGrouped(more: boolean): Promise<void> {
-    return this.#commit(more ? "defer" : "commit");
+  commitGrouped(): Promise<void> {
+    return this.#commit("defer");
   }
 
   #commit(outcome: Outcome): Promise<void> {

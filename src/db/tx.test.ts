@@ -136,7 +136,7 @@ describe("withTx", () => {
   });
 });
 
-describe("group commit (withTx with writers queued for the store)", () => {
+describe("group commit (withTx)", () => {
   /** A store with a scratch table; `rows()` reads it from outside any transaction. */
   async function scratch() {
     const s = await t.createStore();
@@ -154,7 +154,7 @@ describe("group commit (withTx with writers queued for the store)", () => {
     return { store, insert, rows, commitsSince };
   }
 
-  test("writers queued behind one another share COMMITs, at most 16 to one, and each stays all or nothing", async () => {
+  test("write transactions started together share COMMITs, at most 16 to one, and each stays all or nothing", async () => {
     const { store, insert, rows, commitsSince } = await scratch();
     const before = { ...store.client.stats };
     const results = await Promise.allSettled(

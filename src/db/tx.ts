@@ -75,9 +75,11 @@ export async function withTx<T>(ctx: Pick<Ctx, "store">, fn: (tx: StoreTx) => Pr
         // Every query of the body on the store's database (builders, prepared queries) runs in ltx.
         // `async`: a body may return a drizzle builder unawaited (a lazy thenable), run when awaited, so inside.
         const r = await store.client.joinTransaction(async () => await fn(txHandle(store.db, store.id)));
-        // Group commit: with other writers queued for the store, this transaction's COMMIT is the one that ends
-        // their group (local-client.ts). Awaited below, once the lock is theirs.
-        committed = ltx.commitGrouped(store.lockWaiters() > 0);
+        // Group commit (local-client.ts): the COMMIT waits for the end of this turn of the event loop, and the
+        // transactions of the store that start meanwhile (other requests being handled) join it. Awaited below,
+        // once the lock is theirs. Measured over HTTP, 100 concurrent checkouts: ~20% faster than grouping only
+        // the writers already queued for the lock, with the same sequential latency.
+        committed = ltx.commitGrouped();
         committed.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
         return r;
       } catch (err) {

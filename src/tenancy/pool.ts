@@ -18,8 +18,6 @@ export interface StoreHandle {
   readonly db: StoreDb;
   /** Runs fn holding this store's write lock. */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
-  /** Callers waiting for this store's lock (withTx groups its commit with theirs, local-client.ts). */
-  lockWaiters(): number;
   /** Resolves once every transaction committed so far is on disk (withTx calls it after releasing the lock). */
   flush(): Promise<void>;
 }
@@ -125,7 +123,6 @@ export class TenantPool {
       client,
       db: storeDrizzle(client),
       withLock: (fn) => this.locks.run(storeId, fn),
-      lockWaiters: () => this.locks.waiting(storeId),
       flush: () => client.flush(),
     };
     try {
