@@ -45,6 +45,8 @@ export interface JobDefinition<S extends TSchema = TSchema> {
    * no webhook endpoint listens to): a job costs a few writes to the jobs file for nothing.
    */
   wanted?(platform: Platform, storeId: string | null): Promise<boolean>;
+  /** Optional: a job relayed from an outbox row runs this long after it is relayed (a check made later on). */
+  readonly relayDelayMs?: number;
 }
 
 /** A key derived from the whole input, for jobs whose input has no natural identity. */

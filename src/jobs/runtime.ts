@@ -144,7 +144,7 @@ export class JobRuntime {
 
   /** Enqueues the job of an outbox row; the worker reads the payload from the row. */
   async enqueueOutbox(def: JobDefinition, storeId: string | null, row: { id: string; key: string }): Promise<string> {
-    const job = await this.q.add(def.name, { storeId, outboxId: row.id }, this.options(def, storeId, row.key));
+    const job = await this.q.add(def.name, { storeId, outboxId: row.id }, this.options(def, storeId, row.key, def.relayDelayMs));
     return job.id;
   }
 
@@ -159,7 +159,7 @@ export class JobRuntime {
 
   /** Enqueues the jobs of several outbox rows in one durable write (the relay's batches). */
   async enqueueOutboxMany(storeId: string | null, items: Array<{ def: JobDefinition; row: { id: string; key: string } }>): Promise<string[]> {
-    const jobs = await this.q.addBulk(items.map(({ def, row }) => ({ name: def.name, data: { storeId, outboxId: row.id }, opts: this.options(def, storeId, row.key) })));
+    const jobs = await this.q.addBulk(items.map(({ def, row }) => ({ name: def.name, data: { storeId, outboxId: row.id }, opts: this.options(def, storeId, row.key, def.relayDelayMs) })));
     return jobs.map((j) => j.id);
   }
 

@@ -92,9 +92,20 @@ async function attemptRefund(ctx: Ctx, o: OrderRow, p: PaymentRow, amount: numbe
     id: newId("ref", now), orderId: o.id, paymentId: p.id, amount, currency: o.currency, reason, providerRef: "", status: "requested",
     createdAt: now, requestKey,
   };
-  await withTx(ctx, (tx) => tx.insert(refunds).values(row));
+  await withTx(ctx, async (tx) => {
+    await tx.insert(refunds).values(row);
+    // If this attempt is still requested after SETTLE_AFTER_MS (the call threw, the process stopped), a job asks
+    // the provider what became of it.
+    await addOutbox(tx, now, { topic: "refund.settle", key: `refund.settle:${row.id}`, payload: { orderId: o.id, refundId: row.id } });
+  });
   return row;
 }
+
+/**
+ * How long an attempt stays requested before the settle job asks the provider about it: longer than any provider
+ * call lasts (the Stripe client gives up after 80 s), so the request that made it is over.
+ */
+export const SETTLE_AFTER_MS = 10 * 60_000;
 
 /** The attempt with this request key on this order, if one was made. */
 async function attemptOf(ctx: Ctx, orderId: string, requestKey: string): Promise<RefundRow | undefined> {
@@ -119,6 +130,20 @@ async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, attemp
   }
   await orderFaults.afterRefundProvider?.(attempt.orderId);
   return { refundRef: r.refundRef, status: r.status };
+}
+
+/**
+ * An attempt made earlier (a retry): the refund the provider made for it, if it has one; otherwise it is asked
+ * again with the same key. Finding first matters once the provider forgot the key (Stripe: after 24 h), when
+ * asking again would refund a second time.
+ */
+async function resumeInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, attempt: RefundRow) {
+  const found = await getProvider(p.provider).findRefund(pcOf(ctx, deps), p.providerRef, attempt.id);
+  if (found && found.status !== "failed") {
+    await orderFaults.afterRefundProvider?.(attempt.orderId);
+    return { refundRef: found.refundRef, status: found.status };
+  }
+  return refundInProvider(ctx, deps, p, attempt);
 }
 
 /**
@@ -159,6 +184,7 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
     const o = await getOrderRow(ctx.store.db, orderId);
     const p = await paymentRow(ctx.store.db, o.paymentId);
     let attempt = requestKey === null ? undefined : await attemptOf(ctx, o.id, requestKey);
+    const resumed = attempt !== undefined;
     if (attempt) {
       // The same key must mean the same refund (the idempotency layer answers this only once it stored an answer).
       if ((input.amount !== undefined && input.amount !== attempt.amount) || input.reason !== attempt.reason) {
@@ -177,46 +203,81 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
       attempt = await attemptRefund(ctx, o, p, amount, input.reason, requestKey);
     }
     const asked = attempt;
-    const answer = await refundInProvider(ctx, deps, p, asked);
+    const answer = resumed ? await resumeInProvider(ctx, deps, p, asked) : await refundInProvider(ctx, deps, p, asked);
     return withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), asked, answer));
   });
 }
 
 /** Cancels an unfulfilled order: stock goes back where it came from; the authorization is voided or the capture refunded. */
 export function cancelOrder(ctx: Ctx, orderId: string, input: { reason: string }, deps: OrderDeps): Promise<OrderRow> {
-  return run(ctx, orderId, deps, async () => {
-    const o = await getOrderRow(ctx.store.db, orderId);
-    if (o.cancelledAt !== null) return o;
-    const lines = await orderLinesOf(ctx.store.db, o.id);
-    if (lines.some((l) => l.fulfilledQuantity > 0)) throw new Conflict("order.already_fulfilled", "Lines of this order were shipped; refund instead of cancelling", { orderId });
-    const p = await paymentRow(ctx.store.db, o.paymentId);
-    let refund: { attempt: RefundRow; answer: { refundRef: string; status: "succeeded" | "pending" } } | null = null;
-    let voided: PaymentRow | null = null;
-    // An order is cancelled once: its refund attempt has the request key "cancel", and a retry resumes it.
-    const earlier = await attemptOf(ctx, o.id, "cancel");
-    const refundable = p.capturedAmount - p.refundedAmount - (await unsettled(ctx, p.id));
-    if (earlier || refundable > 0) {
-      const attempt = earlier ?? (await attemptRefund(ctx, o, p, refundable, input.reason, "cancel"));
-      refund = { attempt, answer: await refundInProvider(ctx, deps, p, attempt) };
-    } else if (p.status === "authorized") {
-      const s = await getProvider(p.provider).void(pcOf(ctx, deps), p.providerRef);
-      if (s.status !== "voided") throw new AppError("PAYMENT_FAILED", "payment.void_failed", "The provider refused to void the authorization", { paymentId: p.id });
-      voided = { ...p, providerRef: s.providerRef };
+  return run(ctx, orderId, deps, () => cancelOrderNow(ctx, orderId, input, deps));
+}
+
+/** cancelOrder's work, for a caller already holding the order's lock. */
+async function cancelOrderNow(ctx: Ctx, orderId: string, input: { reason: string }, deps: OrderDeps): Promise<OrderRow> {
+  const o = await getOrderRow(ctx.store.db, orderId);
+  if (o.cancelledAt !== null) return o;
+  const lines = await orderLinesOf(ctx.store.db, o.id);
+  if (lines.some((l) => l.fulfilledQuantity > 0)) throw new Conflict("order.already_fulfilled", "Lines of this order were shipped; refund instead of cancelling", { orderId });
+  const p = await paymentRow(ctx.store.db, o.paymentId);
+  let refund: { attempt: RefundRow; answer: { refundRef: string; status: "succeeded" | "pending" } } | null = null;
+  let voided: PaymentRow | null = null;
+  // An order is cancelled once: its refund attempt has the request key "cancel", and a retry resumes it.
+  const earlier = await attemptOf(ctx, o.id, "cancel");
+  const refundable = p.capturedAmount - p.refundedAmount - (await unsettled(ctx, p.id));
+  if (earlier || refundable > 0) {
+    const attempt = earlier ?? (await attemptRefund(ctx, o, p, refundable, input.reason, "cancel"));
+    refund = { attempt, answer: earlier ? await resumeInProvider(ctx, deps, p, attempt) : await refundInProvider(ctx, deps, p, attempt) };
+  } else if (p.status === "authorized") {
+    const s = await getProvider(p.provider).void(pcOf(ctx, deps), p.providerRef);
+    if (s.status !== "voided") throw new AppError("PAYMENT_FAILED", "payment.void_failed", "The provider refused to void the authorization", { paymentId: p.id });
+    voided = { ...p, providerRef: s.providerRef };
+  }
+  return withTx(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    for (const l of lines) {
+      await adjustInTx(tx, ctx, { variantId: l.variantId, locationId: l.locationId ?? undefined, delta: l.quantity, reason: "returned", note: `order ${o.number} cancelled` });
     }
-    return withTx(ctx, async (tx) => {
-      const now = ctx.clock.now();
-      for (const l of lines) {
-        await adjustInTx(tx, ctx, { variantId: l.variantId, locationId: l.locationId ?? undefined, delta: l.quantity, reason: "returned", note: `order ${o.number} cancelled` });
-      }
-      let fresh = await getOrderRow(tx, orderId);
-      if (voided) await recordPaymentEvent(tx, ctx, p, { status: "voided", providerRef: voided.providerRef }, { type: "voided", amount: p.amount, reference: voided.providerRef, detail: input.reason });
-      if (refund) fresh = await recordRefundInTx(tx, ctx, fresh, await paymentRow(tx, p.id), refund.attempt, refund.answer);
-      const next = await restatus(tx, fresh, await paymentRow(tx, p.id), { cancelledAt: now }, now);
-      await addTimeline(tx, now, o.id, "cancelled", "Order cancelled", { reason: input.reason });
-      await recordAudit(tx, ctx, { action: "order.cancelled", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status, reason: input.reason } });
-      await addOutbox(tx, now, { topic: "event", key: `order.cancelled:${o.id}`, payload: { type: "order.cancelled", ...eventOf(next), reason: input.reason } });
-      return next;
-    });
+    let fresh = await getOrderRow(tx, orderId);
+    if (voided) await recordPaymentEvent(tx, ctx, p, { status: "voided", providerRef: voided.providerRef }, { type: "voided", amount: p.amount, reference: voided.providerRef, detail: input.reason });
+    if (refund) fresh = await recordRefundInTx(tx, ctx, fresh, await paymentRow(tx, p.id), refund.attempt, refund.answer);
+    const next = await restatus(tx, fresh, await paymentRow(tx, p.id), { cancelledAt: now }, now);
+    await addTimeline(tx, now, o.id, "cancelled", "Order cancelled", { reason: input.reason });
+    await recordAudit(tx, ctx, { action: "order.cancelled", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status, reason: input.reason } });
+    await addOutbox(tx, now, { topic: "event", key: `order.cancelled:${o.id}`, payload: { type: "order.cancelled", ...eventOf(next), reason: input.reason } });
+    return next;
+  });
+}
+
+/**
+ * Settles a refund attempt still requested SETTLE_AFTER_MS after it was made (the provider call threw, or the
+ * process stopped between asking and recording), by asking the provider what it did; it never asks for a refund.
+ * - made: recorded as the request would have (a cancellation's attempt finishes the cancellation);
+ * - not made: the attempt is deleted and its amount is refundable again (a payment event says so); a cancellation
+ *   stays undone, for the merchant to try again.
+ */
+export function settleRefundAttempt(ctx: Ctx, orderId: string, refundId: string, deps: OrderDeps): Promise<"settled" | "early" | "recorded" | "released"> {
+  return run(ctx, orderId, deps, async () => {
+    const attempt = (await ctx.store.db.select().from(refunds).where(and(eq(refunds.id, refundId), eq(refunds.orderId, orderId))))[0];
+    if (!attempt || attempt.status !== "requested") return "settled";
+    if (ctx.clock.now() - attempt.createdAt < SETTLE_AFTER_MS) return "early";
+    const p = await paymentRow(ctx.store.db, attempt.paymentId);
+    const found = await getProvider(p.provider).findRefund(pcOf(ctx, deps), p.providerRef, attempt.id);
+    if (!found || found.status === "failed") {
+      await withTx(ctx, async (tx) => {
+        const gone = await tx.delete(refunds).where(and(eq(refunds.id, attempt.id), eq(refunds.status, "requested")));
+        if (gone.rowsAffected !== 1) return;
+        await recordPaymentEvent(tx, ctx, p, {}, { type: "refund_failed", amount: attempt.amount, reference: found?.refundRef ?? null, detail: `not made by the provider; released (${attempt.reason})` });
+      });
+      return "released";
+    }
+    if (attempt.requestKey === "cancel") {
+      // The cancellation resumes: it finds the same refund (resumeInProvider) and puts the stock back.
+      await cancelOrderNow(ctx, orderId, { reason: attempt.reason }, deps);
+      return "recorded";
+    }
+    await withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), attempt, { refundRef: found.refundRef, status: found.status as "succeeded" | "pending" }));
+    return "recorded";
   });
 }
 

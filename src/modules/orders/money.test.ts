@@ -3,7 +3,9 @@ import { describe, expect, test } from "bun:test";
 import { checkoutFixture, type CheckoutFixture } from "../checkout/checkout.testing.ts";
 import { registerProvider, sandboxProvider, type PaymentProvider } from "../payments/index.ts";
 import { systemCtx } from "../../kernel/system-ctx.ts";
-import { orderFaults, refundOrder } from "./actions.ts";
+import { orderFaults, refundOrder, settleRefundAttempt, SETTLE_AFTER_MS } from "./actions.ts";
+import { ManualClock } from "../../kernel/clock.ts";
+import { drainJobs, startTestJobs } from "../../jobs/testing.ts";
 
 /** Runs `fn` with the sandbox swapped for a variant (the registry is per process; restored afterwards). */
 async function withSandbox<T>(over: Partial<PaymentProvider>, fn: () => Promise<T>): Promise<T> {
@@ -116,18 +118,17 @@ describe("order money actions", () => {
       expect(retry.status).toBe(201);
       expect(retry.body.refunds).toHaveLength(1);
       expect(retry.body.refundedTotal.amount).toBe(700);
-      // The provider was asked twice with one idempotency key: a real provider returns the first refund again.
-      expect(keys).toHaveLength(2);
-      expect(keys[1]).toBe(keys[0]!);
+      // The retry found the refund the provider made under the attempt's key (findRefund): not asked again.
+      expect(keys).toHaveLength(1);
       // The same key with another amount is another request: refused, nothing moves.
       const reused = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/refunds`, { json: { amount: 300, reason: "damaged" }, headers }));
       expect(reused.status).toBe(409);
       expect(reused.body.error.reason).toBe("idempotency.key_reused");
-      expect(keys).toHaveLength(2);
+      expect(keys).toHaveLength(1);
       // Another key is another refund (with another provider key).
       const second = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/refunds`, { json: { amount: 300, reason: "goodwill" }, headers: { "idempotency-key": "refund-ord-1-second" } }));
       expect(second.body.refunds).toHaveLength(2);
-      expect(keys[2]).not.toBe(keys[0]!);
+      expect(keys[1]).not.toBe(keys[0]!);
     } finally {
       orderFaults.afterRefundProvider = null;
     }
@@ -192,10 +193,93 @@ describe("order money actions", () => {
       expect(retry.status).toBe(200);
       expect(retry.body).toMatchObject({ status: "cancelled", refundedTotal: { amount: order.total.amount } });
       expect(retry.body.refunds).toHaveLength(1);
-      expect(keys).toHaveLength(2);
-      expect(keys[1]).toBe(keys[0]!);
+      expect(keys).toHaveLength(1); // found, not asked again
     } finally {
       orderFaults.afterRefundProvider = null;
     }
+  });
+
+  test("the settle job records an attempt whose answer never came, once the provider shows the refund was made", async () => {
+    const clock = new ManualClock(Date.now());
+    await using f = await checkoutFixture({ clock });
+    const order = await paidOrder(f);
+    const total = order.total.amount as number;
+    let asked = 0;
+    // The provider refunds, and the answer is lost on the way back (a timeout); nobody retries the request.
+    const lost = await withSandbox({ refund: async (...a) => (asked++, await sandboxProvider.refund(...a), Promise.reject(new Error("timeout"))) }, () =>
+      f.admin(`/orders/${order.id}/refunds`, { json: { amount: 1_500, reason: "late parcel" } }),
+    );
+    expect(lost.status).toBe(500);
+    expect((await f.admin(`/orders/${order.id}`)).body.refundedTotal.amount).toBe(0);
+    // Before SETTLE_AFTER_MS the request could still be talking to the provider: the attempt is left alone.
+    const ctx = await systemCtx(f.t.platform, f.s.id, "test");
+    const deps = { masterKey: f.t.platform.config.masterKey };
+    const attemptId = (await f.t.platform.pool.get(f.s.id)).client.execute("SELECT id FROM refunds WHERE status = 'requested'");
+    const refundId = String((await attemptId).rows[0]![0]);
+    expect(await settleRefundAttempt(ctx, order.id, refundId, deps)).toBe("early");
+    clock.advance(SETTLE_AFTER_MS);
+    // The job relayed from the attempt's outbox row settles it: the provider has the refund, so it is recorded.
+    await startTestJobs(f.t.platform);
+    await drainJobs(f.t.platform);
+    const after = (await f.admin(`/orders/${order.id}`)).body;
+    expect(after).toMatchObject({ status: "partially_refunded", refundedTotal: { amount: 1_500 } });
+    expect(after.refunds).toHaveLength(1);
+    expect(asked).toBe(1); // the job only asked what the provider did, it never asked for a refund
+    expect(await settleRefundAttempt(ctx, order.id, refundId, deps)).toBe("settled");
+    // The rest is refundable, and no more.
+    const rest = await f.admin(`/orders/${order.id}/refunds`, { json: { amount: total - 1_500 + 1, reason: "too much" } });
+    expect(rest.status).toBe(409);
+  });
+
+  test("the settle job releases an attempt the provider never made: its amount is refundable again", async () => {
+    const clock = new ManualClock(Date.now());
+    await using f = await checkoutFixture({ clock });
+    const order = await paidOrder(f);
+    const total = order.total.amount as number;
+    // The call never reached the provider (connection refused), and nobody retries.
+    const lost = await withSandbox({ refund: async () => Promise.reject(new Error("ECONNREFUSED")) }, () =>
+      f.admin(`/orders/${order.id}/refunds`, { json: { amount: total, reason: "never sent" } }),
+    );
+    expect(lost.status).toBe(500);
+    // Meanwhile the unsettled attempt counts as refunded: nothing more can be refunded.
+    expect((await f.admin(`/orders/${order.id}/refunds`, { json: { amount: 1, reason: "x" } })).status).toBe(409);
+    clock.advance(SETTLE_AFTER_MS);
+    await startTestJobs(f.t.platform);
+    await drainJobs(f.t.platform);
+    const store = await f.t.platform.pool.get(f.s.id);
+    expect((await store.client.execute("SELECT count(*) FROM refunds")).rows[0]![0]).toBe(0);
+    const events = await store.client.execute("SELECT type, detail FROM payment_events ORDER BY id DESC LIMIT 1");
+    expect(events.rows[0]![0]).toBe("refund_failed");
+    expect(String(events.rows[0]![1])).toContain("released");
+    const again = await f.admin(`/orders/${order.id}/refunds`, { json: { amount: total, reason: "second try" } });
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ status: "refunded", refundedTotal: { amount: total } });
+  });
+
+  test("the settle job finishes a cancellation whose refund was made but not recorded: stock back, refunded once", async () => {
+    const clock = new ManualClock(Date.now());
+    await using f = await checkoutFixture({ clock });
+    const order = await paidOrder(f);
+    const keys: string[] = [];
+    const refund = keyRecordingRefund(keys);
+    failNextRefundRecording();
+    try {
+      const first = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/cancel`, { json: { reason: "out of stock" } }));
+      expect(first.status).toBe(500);
+    } finally {
+      orderFaults.afterRefundProvider = null;
+    }
+    clock.advance(SETTLE_AFTER_MS);
+    await withSandbox({ refund }, async () => {
+      await startTestJobs(f.t.platform);
+      await drainJobs(f.t.platform);
+    });
+    const after = (await f.admin(`/orders/${order.id}`)).body;
+    expect(after).toMatchObject({ status: "cancelled", refundedTotal: { amount: order.total.amount } });
+    expect(after.refunds).toHaveLength(1);
+    expect(keys).toHaveLength(1);
+    // The one unit sold is back on hand (paidOrder stocked 5).
+    const store = await f.t.platform.pool.get(f.s.id);
+    expect((await store.client.execute("SELECT sum(on_hand) FROM inventory_levels")).rows[0]![0]).toBe(5);
   });
 });

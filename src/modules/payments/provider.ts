@@ -52,6 +52,12 @@ export interface PaymentProvider {
     reason: string,
     idempotencyKey: string,
   ): Promise<RefundResult>;
+  /**
+   * The refund made earlier under `idempotencyKey` on this payment, or null when the provider has none (it was never
+   * asked, or refused). Settling a refund attempt whose outcome is unknown asks this, never `refund` again: a
+   * provider forgets idempotency keys (Stripe after 24 h), and asking again then would refund a second time.
+   */
+  findRefund(pc: ProviderContext, providerRef: string, idempotencyKey: string): Promise<RefundResult | null>;
 }
 
 const registry = new Map<string, PaymentProvider>();

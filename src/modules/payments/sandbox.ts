@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { newId } from "../../kernel/ids.ts";
 import { ValidationFailed } from "../../kernel/errors.ts";
-import type { PaymentProvider, ProviderSession, SessionStatus } from "./provider.ts";
+import type { PaymentProvider, ProviderSession, RefundResult, SessionStatus } from "./provider.ts";
 
 export const SANDBOX_CARDS = {
   success: "4242424242424242",
@@ -27,6 +27,12 @@ function session(ref: string): ProviderSession {
     failureReason: status === "failed" ? "card_declined" : null,
   };
 }
+
+/**
+ * The refunds this process answered, for findRefund: the one piece of sandbox state outside the reference. It does
+ * not survive a restart; an attempt settled after one is found unmade and released (no real money moved).
+ */
+const madeRefunds = new Map<string, RefundResult>();
 
 const withState = (ref: string, status: SessionStatus) => ref.replace(/^sbx_[a-z]+_/, `sbx_${CODE[status]}_`);
 
@@ -66,6 +72,12 @@ export const sandboxProvider: PaymentProvider = {
     const s = session(ref);
     // Like a real provider, the same idempotency key gives back the same refund.
     const refundRef = `sbx_refund_${createHash("sha256").update(`${ref}\n${idempotencyKey}`).digest("hex").slice(0, 26)}`;
-    return { refundRef, status: s.status === "captured" ? "succeeded" : "failed" };
+    const result: RefundResult = { refundRef, status: s.status === "captured" ? "succeeded" : "failed" };
+    if (result.status === "succeeded") madeRefunds.set(`${ref}\n${idempotencyKey}`, result);
+    return result;
+  },
+  async findRefund(_pc, ref, idempotencyKey) {
+    session(ref);
+    return madeRefunds.get(`${ref}\n${idempotencyKey}`) ?? null;
   },
 };

@@ -103,13 +103,26 @@ describe("stripe provider", () => {
     expect(r1.refundRef).toStartWith("re_");
     expect(fake.requests.at(-1)).toMatchObject({
       path: "/v1/refunds", idempotencyKey: `trafi:${A.id}:refund:1`,
-      form: { payment_intent: s.providerRef, amount: "1000", reason: "requested_by_customer", metadata: { storeId: A.id, reason: "requested_by_customer" } },
+      form: { payment_intent: s.providerRef, amount: "1000", reason: "requested_by_customer", metadata: { storeId: A.id, reason: "requested_by_customer", trafi_refund: "refund:1" } },
     });
     const r2 = await stripe().refund(pc, s.providerRef, EUR(2000), "damaged in transit", "refund:2");
     expect(r2.status).toBe("succeeded");
     expect(fake.requests.at(-1)!.form).not.toHaveProperty("reason"); // free text travels in metadata only
     const e = await appError(stripe().refund(pc, s.providerRef, EUR(1), "again", "refund:3"));
     expect(e.reason).toBe("payment.provider_rejected");
+  });
+
+  test("findRefund: the refund made under a key, found by its metadata across list pages; none for a key never used", async () => {
+    const s = await session("cart_A6b", 3000, { data: { paymentMethodId: PM.visa } });
+    const other = await session("cart_A6c", 3000, { data: { paymentMethodId: PM.visa } });
+    const first = await stripe().refund(pc, s.providerRef, EUR(100), "first", "refund:f1");
+    await stripe().refund(pc, other.providerRef, EUR(100), "other intent, same key", "refund:f1");
+    for (let i = 0; i < 105; i++) await stripe().refund(pc, s.providerRef, EUR(1), "filler", `refund:fill${i}`);
+    // Newest first: the first refund is on the second page of 100.
+    expect(await stripe().findRefund(pc, s.providerRef, "refund:f1")).toEqual({ refundRef: first.refundRef, status: "succeeded" });
+    const listed = fake.requests.filter((r) => r.method === "GET" && r.path === "/v1/refunds").slice(-2);
+    expect(listed.map((r) => r.form)).toMatchObject([{ payment_intent: s.providerRef, limit: "100" }, { starting_after: expect.stringMatching(/^re_/) }]);
+    expect(await stripe().findRefund(pc, s.providerRef, "refund:never")).toBeNull();
   });
 
   test("a decline: Stripe's 402 card_error becomes the SDK's StripeCardError, and ours is 402 payment.declined", async () => {

@@ -121,13 +121,30 @@ async function refund(pc: ProviderContext, ref: string, amount: Money, reason: s
         amount: toStripeAmount(amount),
         // Stripe knows three reasons; the merchant's own words travel in metadata.
         ...(STRIPE_REASONS.has(reason) && { reason: reason as Stripe.RefundCreateParams.Reason }),
-        metadata: { storeId: pc.storeId, reason: reason.slice(0, 500) },
+        // Our attempt's id (the idempotency key) finds the refund again once Stripe forgot the key (findRefund).
+        metadata: { storeId: pc.storeId, reason: reason.slice(0, 500), trafi_refund: idempotencyKey },
       },
       { idempotencyKey: idem(pc, idempotencyKey) },
     ),
   );
+  return refundResult(r);
+}
+
+function refundResult(r: Stripe.Refund): RefundResult {
   const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
   return { refundRef: r.id, status };
+}
+
+async function findRefund(pc: ProviderContext, ref: string, idempotencyKey: string): Promise<RefundResult | null> {
+  const { stripe } = await bound(pc);
+  // Every refund of the intent, newest first, page by page (the SDK follows has_more): a payment has a handful.
+  const list = await call(async () => {
+    const all: Stripe.Refund[] = [];
+    for await (const r of stripe.refunds.list({ payment_intent: ref, limit: 100 })) all.push(r);
+    return all;
+  });
+  const made = list.find((r) => r.metadata?.trafi_refund === idempotencyKey);
+  return made ? refundResult(made) : null;
 }
 
 export const stripeProvider: PaymentProvider = {
@@ -137,4 +154,5 @@ export const stripeProvider: PaymentProvider = {
   capture,
   void: voidIntent,
   refund,
+  findRefund,
 };

@@ -93,6 +93,7 @@ export class FakeStripe implements AsyncDisposable {
   private route(method: string, path: string, form: Record<string, unknown>): Response {
     if (method === "POST" && path === "/v1/payment_intents") return this.create(form);
     if (method === "POST" && path === "/v1/refunds") return this.refund(form);
+    if (method === "GET" && path === "/v1/refunds") return this.listRefunds(form);
     const m = /^\/v1\/payment_intents\/([^/]+)(?:\/(capture|cancel))?$/.exec(path);
     const pi = m ? this.intents.get(m[1]!) : undefined;
     if (!m || !pi) return stripeError(404, { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" });
@@ -214,6 +215,15 @@ export class FakeStripe implements AsyncDisposable {
     };
     this.refunds.push(r);
     return Response.json(r);
+  }
+
+  /** GET /v1/refunds?payment_intent=…: newest first, paged by `limit` and `starting_after` as Stripe's lists are. */
+  private listRefunds(form: Record<string, unknown>): Response {
+    const all = this.refunds.filter((r) => form.payment_intent === undefined || r.payment_intent === form.payment_intent).reverse();
+    const limit = Math.min(100, Number(form.limit ?? 10));
+    const from = form.starting_after ? all.findIndex((r) => r.id === form.starting_after) + 1 : 0;
+    const data = all.slice(from, from + limit);
+    return Response.json({ object: "list", url: "/v1/refunds", has_more: from + limit < all.length, data });
   }
 
   /** A charge object as `charge.refunded` carries it. */
