@@ -720,6 +720,11 @@ export class LocalClient implements Client {
    * member (`defer`: more writers are queued for the store) or commits now. Resolves once its COMMIT happened.
    */
   #endMember(w: Connection, group: Group, savepoint: boolean, outcome: Outcome, changed: boolean): Promise<void> {
+    if (group !== this.#group) {
+      // The client was closed while this member ran: the group went with the connection (close() told the others).
+      this.#releaseWriter();
+      return outcome === "rollback" ? Promise.resolve() : Promise.reject(new LibsqlError("The client was closed before the transaction committed", "CLIENT_CLOSED"));
+    }
     if (outcome === "rollback") {
       if (!savepoint) {
         // The first member: nothing else is in the group.

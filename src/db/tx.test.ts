@@ -234,4 +234,41 @@ describe("group commit (withTx)", () => {
     await Promise.all([a, plain, c]);
     expect(await rows()).toEqual(["a", "plain", "c"]);
   });
+
+  test("a member whose statement makes SQLite roll back the whole transaction fails its group; the store keeps working", async () => {
+    const { store, insert, rows } = await scratch();
+    await store.client.execute("CREATE UNIQUE INDEX gc_rows_v ON gc_rows (v)");
+    await withTx({ store }, (tx) => insert(tx, "taken"));
+    const a = withTx({ store }, (tx) => insert(tx, "a"));
+    // OR ROLLBACK undoes the whole SQLite transaction, a's row with it (a full disk does the same).
+    const b = withTx({ store }, (tx) => tx.run(sql`INSERT OR ROLLBACK INTO gc_rows (v) VALUES ('taken')`));
+    const [ra, rb] = await Promise.allSettled([a, b]);
+    expect(rb.status).toBe("rejected");
+    expect(ra.status).toBe("rejected"); // a's row is gone: it must not be told it was committed
+    expect(await rows()).toEqual(["taken"]);
+    await withTx({ store }, (tx) => insert(tx, "after"));
+    expect(await rows()).toEqual(["taken", "after"]);
+  });
+
+  test("withTx nested in another store's withTx commits at once: no deadlock with a request taking the stores the other way", async () => {
+    const x = await scratch();
+    const y = await scratch();
+    // R1 holds Y's lock around its X transaction; R2 joins X's transactions and then wants Y's lock.
+    const r1 = withTx({ store: y.store }, async (ty) => {
+      await y.insert(ty, "r1");
+      await withTx({ store: x.store }, async (tx) => {
+        await x.insert(tx, "r1");
+        await new Promise((r) => setTimeout(r, 20)); // R2 queues for X's lock meanwhile
+      });
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    const r2 = withTx({ store: x.store }, async (tx) => {
+      await x.insert(tx, "r2");
+      await withTx({ store: y.store }, (ty) => y.insert(ty, "r2"));
+    });
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("deadlock: still waiting after 3 s")), 3_000));
+    await Promise.race([Promise.all([r1, r2]), timeout]);
+    expect(await x.rows()).toEqual(["r1", "r2"]);
+    expect(await y.rows()).toEqual(["r1", "r2"]);
+  });
 });
