@@ -5,7 +5,8 @@
 //
 //   bun run bench                 default: 5 s per HTTP target after a 1 s warm-up, 50 provisions, 1,000 stores
 //   bun run bench --quick         2 s per target, 20 provisions, 200 stores
-//   env BENCH_DURATION (s), BENCH_WARMUP (s), BENCH_CONNECTIONS, BENCH_THREADS, BENCH_PROVISION, BENCH_STORES
+//   env BENCH_DURATION (s), BENCH_WARMUP (s), BENCH_CONNECTIONS, BENCH_THREADS, BENCH_PROVISION, BENCH_STORES,
+//       BENCH_CHECKOUTS, BENCH_CHECKOUTS_CONCURRENT, BENCH_CHECKOUTS_WARMUP
 import { arch, cpus, loadavg, platform as osPlatform, release, tmpdir } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -61,7 +62,7 @@ for (const a of argv) {
   }
 }
 if (argv.includes("--help")) {
-  process.stdout.write("Usage: bun run bench [--quick]\nEnv: BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_PROVISION, BENCH_STORES\n");
+  process.stdout.write("Usage: bun run bench [--quick]\nEnv: BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_PROVISION, BENCH_STORES, BENCH_CHECKOUTS, BENCH_CHECKOUTS_CONCURRENT, BENCH_CHECKOUTS_WARMUP\n");
   process.exit(0);
 }
 const quick = argv.includes("--quick");
@@ -89,6 +90,7 @@ const params = {
   migrateStores: envInt("BENCH_STORES", quick ? 200 : 1_000, 1, 100_000),
   checkoutSequential: envInt("BENCH_CHECKOUTS", quick ? 20 : 50, 1, 10_000),
   checkoutConcurrent: envInt("BENCH_CHECKOUTS_CONCURRENT", 100, 1, 10_000),
+  checkoutWarmup: envInt("BENCH_CHECKOUTS_WARMUP", 30, 0, 10_000),
 };
 if (params.connections < params.threads) params.connections = params.threads;
 
@@ -341,8 +343,8 @@ async function httpBench(): Promise<HttpRow[]> {
   const warn = await startTrafi(dataDir, "warn", warnLog);
   try {
     for (const t of targets(warn.base)) rows.push(await measure(t, "trafi (warn)"));
-    log(`checkout: ${params.checkoutSequential} sequential 8-call checkouts, then ${params.checkoutConcurrent} at once`);
-    checkout = await runCheckoutBench(warn.base, pk, { sk, sequential: params.checkoutSequential, concurrent: params.checkoutConcurrent });
+    log(`checkout: ${params.checkoutWarmup} warm-up checkouts, ${params.checkoutSequential} sequential 8-call checkouts, then ${params.checkoutConcurrent} at once`);
+    checkout = await runCheckoutBench(warn.base, pk, { sk, sequential: params.checkoutSequential, concurrent: params.checkoutConcurrent, warmup: params.checkoutWarmup });
   } finally {
     await stopProcess(warn.proc);
   }
