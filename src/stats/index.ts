@@ -71,8 +71,8 @@ export { checkSrm, SRM_THRESHOLD, srmPValue } from "./srm.ts";
 
 export { benjaminiHochberg, holmBonferroni } from "./corrections.ts";
 
-export type { MdeResult, PowerMetric, PowerOptions } from "./power.ts";
-export { findMdeFrequentist, powerEstFrequentist, powerFrequentist, powerStandardError } from "./power.ts";
+export type { BayesianPowerOptions, LiftPrior, MdeResult, PowerMetric, PowerOptions } from "./power.ts";
+export { findMdeBayesian, findMdeFrequentist, powerEstBayesian, powerEstFrequentist, powerFrequentist, powerStandardError } from "./power.ts";
 
 export type { MidExperimentPowerInput, MidExperimentPowerResult } from "./mid-experiment-power.ts";
 export { midExperimentPower, midExperimentPowerAt } from "./mid-experiment-power.ts";
