@@ -6,6 +6,7 @@ import { adminHeaders, createTestPlatform, storeHeaders, type TestPlatform, type
 import { ManualClock } from "../../../kernel/clock.ts";
 import { productBody } from "../../catalog/catalog.testing.ts";
 import { orders } from "../../orders/orders.tables.ts";
+import { orderFaults } from "../../orders/actions.ts";
 import { stripeEvents } from "./stripe.tables.ts";
 import { FakeStripe, PM, signedEvent } from "./stripe.testkit.ts";
 
@@ -111,6 +112,34 @@ describe("stripe checkout", () => {
     expect((await db.select().from(stripeEvents).where(eq(stripeEvents.id, ev.id)))[0]!.detail).toBe("cart.insufficient_stock");
     expect(fake.intents.get(pi.id)!.status).toBe("canceled");
     await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: 5, reason: "received" } });
+  });
+
+  test("charge.refunded for a refund whose recording failed is not counted twice: the retry records it once", async () => {
+    const cartId = await readyCart();
+    const pay = await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
+    expect(pay.status).toBeLessThan(300);
+    const placed = await call(`/v1/store/carts/${cartId}/complete`, { json: {} });
+    expect(placed.status).toBeLessThan(300);
+    const orderId = placed.body.id as string;
+    const refund = (key: string) =>
+      t.request(`/v1/admin/orders/${orderId}/refunds`, { method: "POST", headers: { ...adminHeaders(S.sk), "idempotency-key": key }, json: { amount: 1_500, reason: "damaged" } });
+    // Stripe refunds; our recording fails (disk full) and the admin's answer is a 500.
+    orderFaults.afterRefundProvider = () => {
+      orderFaults.afterRefundProvider = null;
+      throw new Error("disk full");
+    };
+    expect((await refund("rf-1")).status).toBe(500);
+    // Stripe's charge.refunded for it arrives before any retry.
+    const intentId = fake.refunds.at(-1)!.payment_intent as string;
+    await deliver("charge.refunded", fake.charge(intentId));
+    const between = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    expect(between.body.payment).toMatchObject({ refundedAmount: { amount: 0 } }); // the attempt accounts for it
+    // The retry finds Stripe's refund and records it: the payment counts it once.
+    const retry = await refund("rf-1");
+    expect(retry.status).toBe(201);
+    const after = (await retry.json()) as any;
+    expect(after).toMatchObject({ refundedTotal: { amount: 1_500 }, payment: { refundedAmount: { amount: 1_500 } } });
+    expect(fake.refunds.filter((r) => r.payment_intent === intentId)).toHaveLength(1);
   });
 
   test("a declined card: the SDK's card error becomes 402 payment.declined", async () => {

@@ -5,7 +5,7 @@
 // Stripe and takes its own), and only then is the event id written. A crash in between leaves the id unwritten, so
 // Stripe's retry completes again — completeCart is idempotent, so that second run returns the same order.
 import type Stripe from "stripe";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Platform } from "../../../platform.ts";
 import type { Ctx } from "../../../kernel/context.ts";
 import { AppError, Unauthorized } from "../../../kernel/errors.ts";
@@ -173,10 +173,21 @@ async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject:
     return;
   }
   const e = { type: `stripe.${event.type}`, amount: subject.amount, reference: event.id, detail: detail ?? outcome };
-  await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment), e);
+  const unsettled = event.type === "charge.refunded" ? await unsettledRefunds(tx, payment.id) : 0;
+  await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment, unsettled), e);
 }
 
-function patchFor(event: Stripe.Event, p: PaymentRow): Partial<PaymentRow> {
+/**
+ * Refund attempts of ours on this payment that Stripe may have made but we have not recorded yet (orders/actions.ts:
+ * `requested` rows). Their recording adds them to the payment, so charge.refunded must not count them too. (Read by
+ * table name: the orders module depends on this one, not the other way round.)
+ */
+async function unsettledRefunds(tx: StoreTx, paymentId: string): Promise<number> {
+  const r = await tx.all<{ n: number }>(sql`select coalesce(sum(amount), 0) as n from refunds where payment_id = ${paymentId} and status = 'requested'`);
+  return Number(r[0]?.n ?? 0);
+}
+
+function patchFor(event: Stripe.Event, p: PaymentRow, unsettledRefunded = 0): Partial<PaymentRow> {
   if (event.type === "payment_intent.payment_failed") {
     const pi = event.data.object;
     const failureReason = pi.last_payment_error?.decline_code ?? pi.last_payment_error?.code ?? "payment_failed";
@@ -190,8 +201,10 @@ function patchFor(event: Stripe.Event, p: PaymentRow): Partial<PaymentRow> {
   }
   if (event.type === "charge.refunded") {
     const ch = event.data.object;
-    // Refunds made in the Stripe dashboard arrive only here; ours were recorded when made, so take the larger.
-    const refunded = Math.min(p.capturedAmount, Math.max(p.refundedAmount, fromStripeAmount(ch.amount_refunded, ch.currency.toUpperCase())));
+    // Refunds made in the Stripe dashboard arrive only here; ours were recorded when made, so take the larger. Ours
+    // not recorded yet (an attempt whose answer was lost) are left out: recording them adds them.
+    const stripeRefunded = fromStripeAmount(ch.amount_refunded, ch.currency.toUpperCase()) - unsettledRefunded;
+    const refunded = Math.min(p.capturedAmount, Math.max(p.refundedAmount, stripeRefunded));
     if (refunded === p.refundedAmount || p.capturedAmount === 0) return {};
     return { refundedAmount: refunded, status: refunded >= p.capturedAmount ? "refunded" : "partially_refunded" };
   }
