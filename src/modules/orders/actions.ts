@@ -271,11 +271,14 @@ export function settleRefundAttempt(ctx: Ctx, orderId: string, refundId: string,
       });
       return "released";
     }
-    if (attempt.requestKey === "cancel") {
+    const shipped = (await orderLinesOf(ctx.store.db, orderId)).some((l) => l.fulfilledQuantity > 0);
+    if (attempt.requestKey === "cancel" && !shipped) {
       // The cancellation resumes: it finds the same refund (resumeInProvider) and puts the stock back.
       await cancelOrderNow(ctx, orderId, { reason: attempt.reason }, deps);
       return "recorded";
     }
+    // A plain refund; or a cancellation that cannot finish any more (lines were shipped since): the refund the
+    // provider made is recorded as a refund, and the order stays.
     await withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), attempt, { refundRef: found.refundRef, status: found.status as "succeeded" | "pending" }));
     return "recorded";
   });

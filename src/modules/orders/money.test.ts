@@ -282,4 +282,25 @@ describe("order money actions", () => {
     const store = await f.t.platform.pool.get(f.s.id);
     expect((await store.client.execute("SELECT sum(on_hand) FROM inventory_levels")).rows[0]![0]).toBe(5);
   });
+
+  test("a cancellation whose refund was made, and whose lines were shipped before the settle job ran, is recorded as a refund", async () => {
+    const clock = new ManualClock(Date.now());
+    await using f = await checkoutFixture({ clock });
+    const order = await paidOrder(f);
+    failNextRefundRecording();
+    try {
+      expect((await f.admin(`/orders/${order.id}/cancel`, { json: { reason: "out of stock" } })).status).toBe(500);
+    } finally {
+      orderFaults.afterRefundProvider = null;
+    }
+    const shipped = await f.admin(`/orders/${order.id}/fulfillments`, { json: { carrier: "La Poste", trackingNumber: "6A123", trackingUrl: "https://laposte.fr/6A123" } });
+    expect(shipped.status).toBe(201);
+    clock.advance(SETTLE_AFTER_MS);
+    await startTestJobs(f.t.platform);
+    await drainJobs(f.t.platform);
+    const after = (await f.admin(`/orders/${order.id}`)).body;
+    expect(after).toMatchObject({ refundedTotal: { amount: order.total.amount } });
+    expect(after.status).not.toBe("cancelled");
+    expect(after.refunds).toHaveLength(1);
+  });
 });
