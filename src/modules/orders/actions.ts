@@ -9,7 +9,6 @@ import { KeyedLock } from "../../kernel/lock.ts";
 import { newId } from "../../kernel/ids.ts";
 import { formatMoney } from "../../kernel/money.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
-import { IDEMPOTENCY_TTL_MS } from "../../http/idempotency.ts";
 import { updateById } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
@@ -185,12 +184,6 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
     const o = await getOrderRow(ctx.store.db, orderId);
     const p = await paymentRow(ctx.store.db, o.paymentId);
     let attempt = requestKey === null ? undefined : await attemptOf(ctx, o.id, requestKey);
-    if (attempt && attempt.status !== "requested" && ctx.clock.now() - attempt.createdAt >= IDEMPOTENCY_TTL_MS) {
-      // A key is a retry for 24 h, as everywhere else: past that, a recorded refund gives its key up and this is a
-      // new refund. (An attempt still requested stays a retry: its money may have moved.)
-      await withTx(ctx, (tx) => tx.update(refunds).set({ requestKey: null }).where(eq(refunds.id, attempt!.id)));
-      attempt = undefined;
-    }
     const resumed = attempt !== undefined;
     if (attempt) {
       // The same key must mean the same refund (the idempotency layer answers this only once it stored an answer).
