@@ -120,16 +120,18 @@ async function unsettled(ctx: Ctx, paymentId: string): Promise<number> {
 
 async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, attempt: RefundRow) {
   const r = await getProvider(p.provider).refund(pcOf(ctx, deps), p.providerRef, { amount: attempt.amount, currency: p.currency }, attempt.reason, attempt.id);
-  if (r.status === "failed") {
-    // Refused: the money did not move. The attempt goes (its request key with it); the event log keeps the refusal.
-    await withTx(ctx, async (tx) => {
-      await tx.delete(refunds).where(and(eq(refunds.id, attempt.id), eq(refunds.status, "requested")));
-      await recordPaymentEvent(tx, ctx, p, {}, { type: "refund_failed", amount: attempt.amount, reference: r.refundRef, detail: attempt.reason });
-    });
-    throw new AppError("PAYMENT_FAILED", "refund.failed", "The provider refused the refund", { paymentId: p.id });
-  }
+  if (r.status === "failed") return refused(ctx, p, attempt, r.refundRef);
   await orderFaults.afterRefundProvider?.(attempt.orderId);
   return { refundRef: r.refundRef, status: r.status };
+}
+
+/** Refused (or failed at the provider): the money did not move. The attempt goes (its request key with it); the event log keeps the refusal. */
+async function refused(ctx: Ctx, p: PaymentRow, attempt: RefundRow, refundRef: string): Promise<never> {
+  await withTx(ctx, async (tx) => {
+    await tx.delete(refunds).where(and(eq(refunds.id, attempt.id), eq(refunds.status, "requested")));
+    await recordPaymentEvent(tx, ctx, p, {}, { type: "refund_failed", amount: attempt.amount, reference: refundRef, detail: attempt.reason });
+  });
+  throw new AppError("PAYMENT_FAILED", "refund.failed", "The provider refused the refund", { paymentId: p.id });
 }
 
 /**
@@ -139,7 +141,10 @@ async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, attemp
  */
 async function resumeInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, attempt: RefundRow) {
   const found = await getProvider(p.provider).findRefund(pcOf(ctx, deps), p.providerRef, attempt.id);
-  if (found && found.status !== "failed") {
+  // Made and then failed (a refund can fail after it was accepted): final. Asking again under the same key would
+  // only replay the first answer (pending, succeeded), and that would be recorded.
+  if (found?.status === "failed") return refused(ctx, p, attempt, found.refundRef);
+  if (found) {
     await orderFaults.afterRefundProvider?.(attempt.orderId);
     return { refundRef: found.refundRef, status: found.status };
   }

@@ -6,11 +6,13 @@ import { defineJob, PermanentJobError, type JobDefinition } from "../../jobs/def
 import { systemCtx } from "../../kernel/system-ctx.ts";
 import { settleRefundAttempt, SETTLE_AFTER_MS } from "./actions.ts";
 
+const MAX_EARLY_HOPS = 6;
+
 export const refundSettleJob = defineJob({
   name: "refund.settle",
   input: t.Object({ orderId: t.String({ pattern: "^ord_" }), refundId: t.String({ pattern: "^ref_" }) }, { additionalProperties: false }),
-  // The provider may be down for a while: keep asking for about a day (1 min, doubling).
-  retry: { attempts: 12, backoffMs: 60_000 },
+  // The provider may be down for a while: 1 min, doubling, capped at 1 h by bunqueue: 30 runs ≈ a day.
+  retry: { attempts: 30, backoffMs: 60_000 },
   timeoutMs: 120_000,
   key: (i) => `refund.settle:${i.refundId}`,
   relayDelayMs: SETTLE_AFTER_MS,
@@ -18,8 +20,14 @@ export const refundSettleJob = defineJob({
     if (ctx.storeId === null) throw new PermanentJobError("refund attempts belong to a store");
     const c = await systemCtx(ctx.platform, ctx.storeId, "refund-settle");
     const outcome = await settleRefundAttempt(c, input.orderId, input.refundId, { masterKey: ctx.platform.config.masterKey, outbox: ctx.platform.outbox });
-    // Early only when the queue ran it before its delay (a clock moved back): the retry comes back later.
-    if (outcome === "early") throw new Error(`refund attempt ${input.refundId} is not ${SETTLE_AFTER_MS / 60_000} minutes old yet`);
+    if (outcome === "early") {
+      // Run before its delay (a clock moved back, scaled delays): it comes back later, as a job of its own rather
+      // than a retry (retries are for failures and run out). A few hops at most: then it is a failure after all.
+      const hops = ctx.key.split(":later:").length - 1;
+      if (hops >= MAX_EARLY_HOPS) throw new Error(`refund attempt ${input.refundId} is still too young after ${hops} reschedules: is the clock right?`);
+      await ctx.platform.jobs.enqueue(refundSettleJob, ctx.storeId, input, { delayMs: SETTLE_AFTER_MS, key: `${ctx.key}:later:${hops + 1}` });
+      return;
+    }
     if (outcome !== "settled") ctx.log.warn("refund attempt settled by asking the provider", { refundId: input.refundId, orderId: input.orderId, outcome });
   },
 });

@@ -6,6 +6,7 @@ import { systemCtx } from "../../kernel/system-ctx.ts";
 import { orderFaults, refundOrder, settleRefundAttempt, SETTLE_AFTER_MS } from "./actions.ts";
 import { ManualClock } from "../../kernel/clock.ts";
 import { drainJobs, startTestJobs } from "../../jobs/testing.ts";
+import { refundSettleJob } from "./jobs.ts";
 
 /** Runs `fn` with the sandbox swapped for a variant (the registry is per process; restored afterwards). */
 async function withSandbox<T>(over: Partial<PaymentProvider>, fn: () => Promise<T>): Promise<T> {
@@ -302,5 +303,49 @@ describe("order money actions", () => {
     expect(after).toMatchObject({ refundedTotal: { amount: order.total.amount } });
     expect(after.status).not.toBe("cancelled");
     expect(after.refunds).toHaveLength(1);
+  });
+
+  test("a retry that finds its refund failed at the provider after it was accepted is refused; nothing is recorded", async () => {
+    await using f = await checkoutFixture();
+    const order = await paidOrder(f);
+    const total = order.total.amount as number;
+    const headers = { "idempotency-key": "fails-later" };
+    const lost = await withSandbox({ refund: async () => Promise.reject(new Error("timeout")) }, () =>
+      f.admin(`/orders/${order.id}/refunds`, { json: { amount: 1_000, reason: "x" }, headers }),
+    );
+    expect(lost.status).toBe(500);
+    let asked = 0;
+    // The provider made it, then it failed (a refund can fail after it was accepted). Asking again under the same
+    // key would replay the first answer: the retry must not ask, and must not record it.
+    const retry = await withSandbox(
+      { findRefund: async () => ({ refundRef: "sbx_refund_failed_later", status: "failed" }), refund: async (...a) => (asked++, sandboxProvider.refund(...a)) },
+      () => f.admin(`/orders/${order.id}/refunds`, { json: { amount: 1_000, reason: "x" }, headers }),
+    );
+    expect(retry.status).toBe(402);
+    expect(retry.body.error.reason).toBe("refund.failed");
+    expect(asked).toBe(0);
+    expect((await f.admin(`/orders/${order.id}`)).body).toMatchObject({ refundedTotal: { amount: 0 }, refunds: [] });
+    expect((await f.admin(`/orders/${order.id}/refunds`, { json: { amount: total, reason: "all of it" } })).status).toBe(201);
+  });
+
+  test("a settle job that runs before its attempt is 10 minutes old comes back later instead of failing", async () => {
+    const clock = new ManualClock(Date.now());
+    await using f = await checkoutFixture({ clock });
+    const order = await paidOrder(f);
+    // 10 minutes of delay become 60 ms of real time; the test clock does not move on its own.
+    await startTestJobs(f.t.platform, { delayScale: 1e-4 });
+    const lost = await withSandbox({ refund: async (...a) => (await sandboxProvider.refund(...a), Promise.reject(new Error("timeout"))) }, () =>
+      f.admin(`/orders/${order.id}/refunds`, { json: { amount: 1_000, reason: "late" } }),
+    );
+    expect(lost.status).toBe(500);
+    const store = await f.t.platform.pool.get(f.s.id);
+    const refundId = String((await store.client.execute("SELECT id FROM refunds")).rows[0]![0]);
+    // The first run finds the attempt too young (the test clock stood still) and schedules itself again.
+    const later = f.t.platform.jobs.jobId(refundSettleJob, f.s.id, `refund.settle:${refundId}:later:1`);
+    for (let i = 0; i < 400 && !(await f.t.platform.jobs.q.getJob(later)); i++) await Bun.sleep(5);
+    expect(await f.t.platform.jobs.q.getJob(later)).toBeTruthy();
+    clock.advance(SETTLE_AFTER_MS);
+    await drainJobs(f.t.platform);
+    expect((await f.admin(`/orders/${order.id}`)).body).toMatchObject({ refundedTotal: { amount: 1_000 }, status: "partially_refunded" });
   });
 });

@@ -73,7 +73,11 @@ export const sandboxProvider: PaymentProvider = {
     // Like a real provider, the same idempotency key gives back the same refund.
     const refundRef = `sbx_refund_${createHash("sha256").update(`${ref}\n${idempotencyKey}`).digest("hex").slice(0, 26)}`;
     const result: RefundResult = { refundRef, status: s.status === "captured" ? "succeeded" : "failed" };
-    if (result.status === "succeeded") madeRefunds.set(`${ref}\n${idempotencyKey}`, result);
+    if (result.status === "succeeded") {
+      madeRefunds.set(`${ref}\n${idempotencyKey}`, result);
+      // Bounded: a long-running demo server keeps the latest 10,000 (the oldest are found unmade, then released).
+      if (madeRefunds.size > 10_000) madeRefunds.delete(madeRefunds.keys().next().value!);
+    }
     return result;
   },
   async findRefund(_pc, ref, idempotencyKey) {
