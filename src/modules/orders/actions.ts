@@ -1,7 +1,7 @@
 // Order actions that move money or goods: capture, refund, cancel, fulfill. Provider calls run before the
 // transaction that records them and never inside it; one action per order at a time (a per-order lock), so two
 // refunds cannot both pass the "not above captured" check with the provider answering in between.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { actorScope, type Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
@@ -18,6 +18,7 @@ import { fulfillments, orderLines, orders, refunds } from "./orders.tables.ts";
 import { addTimeline, orderLinesOf, type OrderRow } from "./place.ts";
 import { deriveStatus, getOrderRow } from "./orders.ts";
 import { refundEmailData, shippingEmailData } from "./emails.ts";
+import { unsettledRefunds } from "./refund-attempts.ts";
 
 export interface OrderDeps {
   masterKey: Uint8Array;
@@ -112,12 +113,6 @@ async function attemptOf(ctx: Ctx, orderId: string, requestKey: string): Promise
   return (await ctx.store.db.select().from(refunds).where(and(eq(refunds.orderId, orderId), eq(refunds.requestKey, requestKey))))[0];
 }
 
-/** Amounts asked of the provider and not yet recorded: they may have moved, so they count as refunded. */
-async function unsettled(ctx: Ctx, paymentId: string): Promise<number> {
-  const row = (await ctx.store.db.select({ n: sql<number>`coalesce(sum(${refunds.amount}), 0)` }).from(refunds).where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, "requested"))))[0];
-  return Number(row?.n ?? 0);
-}
-
 async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, attempt: RefundRow) {
   const r = await getProvider(p.provider).refund(pcOf(ctx, deps), p.providerRef, { amount: attempt.amount, currency: p.currency }, attempt.reason, attempt.id);
   if (r.status === "failed") return refused(ctx, p, attempt, r.refundRef);
@@ -197,7 +192,7 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
       }
       if (attempt.status !== "requested") return o; // recorded; its answer was lost
     } else {
-      const refundable = p.capturedAmount - p.refundedAmount - (await unsettled(ctx, p.id));
+      const refundable = p.capturedAmount - p.refundedAmount - (await unsettledRefunds(ctx.store.db, p.id));
       if (p.capturedAmount === 0) throw new Conflict("refund.not_captured", "Nothing was captured on this order; cancel it to void the authorization", { orderId });
       const amount = input.amount ?? refundable;
       if (amount <= 0 || amount > refundable) {
@@ -229,7 +224,7 @@ async function cancelOrderNow(ctx: Ctx, orderId: string, input: { reason: string
   let voided: PaymentRow | null = null;
   // An order is cancelled once: its refund attempt has the request key "cancel", and a retry resumes it.
   const earlier = await attemptOf(ctx, o.id, "cancel");
-  const refundable = p.capturedAmount - p.refundedAmount - (await unsettled(ctx, p.id));
+  const refundable = p.capturedAmount - p.refundedAmount - (await unsettledRefunds(ctx.store.db, p.id));
   if (earlier || refundable > 0) {
     const attempt = earlier ?? (await attemptRefund(ctx, o, p, refundable, input.reason, "cancel"));
     refund = { attempt, answer: earlier ? await resumeInProvider(ctx, deps, p, attempt) : await refundInProvider(ctx, deps, p, attempt) };

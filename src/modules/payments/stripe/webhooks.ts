@@ -5,7 +5,7 @@
 // Stripe and takes its own), and only then is the event id written. A crash in between leaves the id unwritten, so
 // Stripe's retry completes again — completeCart is idempotent, so that second run returns the same order.
 import type Stripe from "stripe";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Platform } from "../../../platform.ts";
 import type { Ctx } from "../../../kernel/context.ts";
 import { AppError, Unauthorized } from "../../../kernel/errors.ts";
@@ -20,6 +20,7 @@ import { completeCart, type CompletionDeps } from "./checkout-link.ts";
 import { stripeClient, fromStripeAmount } from "./client.ts";
 import { stripeCredentials } from "./settings.ts";
 import { stripeEvents } from "./stripe.tables.ts";
+import { unsettledRefunds } from "../../orders/refund-attempts.ts";
 
 export const MAX_WEBHOOK_BYTES = 512 * 1024;
 /** Stripe's documented default: a signature older than 5 minutes is a replay. */
@@ -173,18 +174,9 @@ async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject:
     return;
   }
   const e = { type: `stripe.${event.type}`, amount: subject.amount, reference: event.id, detail: detail ?? outcome };
+  // Our refund attempts not recorded yet: recording them adds them, so charge.refunded must not count them too.
   const unsettled = event.type === "charge.refunded" ? await unsettledRefunds(tx, payment.id) : 0;
   await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment, unsettled), e);
-}
-
-/**
- * Refund attempts of ours on this payment that Stripe may have made but we have not recorded yet (orders/actions.ts:
- * `requested` rows). Their recording adds them to the payment, so charge.refunded must not count them too. (Read by
- * table name: the orders module depends on this one, not the other way round.)
- */
-async function unsettledRefunds(tx: StoreTx, paymentId: string): Promise<number> {
-  const r = await tx.all<{ n: number }>(sql`select coalesce(sum(amount), 0) as n from refunds where payment_id = ${paymentId} and status = 'requested'`);
-  return Number(r[0]?.n ?? 0);
 }
 
 function patchFor(event: Stripe.Event, p: PaymentRow, unsettledRefunded = 0): Partial<PaymentRow> {
