@@ -40,6 +40,24 @@ function failNextRefundRecording(): void {
   };
 }
 
+/** A cancellation whose provider refund went through and whose recording failed: the admin got a 500. */
+async function cancelLosingItsRecording(f: CheckoutFixture, orderId: string, over: Partial<PaymentProvider> = {}): Promise<void> {
+  failNextRefundRecording();
+  try {
+    const first = await withSandbox(over, () => f.admin(`/orders/${orderId}/cancel`, { json: { reason: "out of stock" } }));
+    expect(first.status).toBe(500);
+  } finally {
+    orderFaults.afterRefundProvider = null;
+  }
+}
+
+/** SETTLE_AFTER_MS later: the refund.settle jobs relayed from the attempts' outbox rows run. */
+async function settleLater(f: CheckoutFixture, clock: ManualClock): Promise<void> {
+  clock.advance(SETTLE_AFTER_MS);
+  await startTestJobs(f.t.platform);
+  await drainJobs(f.t.platform);
+}
+
 describe("order money actions", () => {
   test("two concurrent refunds of 60% each: one succeeds, the other is refused; the total never exceeds the capture", async () => {
     await using f = await checkoutFixture();
@@ -218,10 +236,8 @@ describe("order money actions", () => {
     const attemptId = (await f.t.platform.pool.get(f.s.id)).client.execute("SELECT id FROM refunds WHERE status = 'requested'");
     const refundId = String((await attemptId).rows[0]![0]);
     expect(await settleRefundAttempt(ctx, order.id, refundId, deps)).toBe("early");
-    clock.advance(SETTLE_AFTER_MS);
     // The job relayed from the attempt's outbox row settles it: the provider has the refund, so it is recorded.
-    await startTestJobs(f.t.platform);
-    await drainJobs(f.t.platform);
+    await settleLater(f, clock);
     const after = (await f.admin(`/orders/${order.id}`)).body;
     expect(after).toMatchObject({ status: "partially_refunded", refundedTotal: { amount: 1_500 } });
     expect(after.refunds).toHaveLength(1);
@@ -244,9 +260,7 @@ describe("order money actions", () => {
     expect(lost.status).toBe(500);
     // Meanwhile the unsettled attempt counts as refunded: nothing more can be refunded.
     expect((await f.admin(`/orders/${order.id}/refunds`, { json: { amount: 1, reason: "x" } })).status).toBe(409);
-    clock.advance(SETTLE_AFTER_MS);
-    await startTestJobs(f.t.platform);
-    await drainJobs(f.t.platform);
+    await settleLater(f, clock);
     const store = await f.t.platform.pool.get(f.s.id);
     expect((await store.client.execute("SELECT count(*) FROM refunds")).rows[0]![0]).toBe(0);
     const events = await store.client.execute("SELECT type, detail FROM payment_events ORDER BY id DESC LIMIT 1");
@@ -263,18 +277,8 @@ describe("order money actions", () => {
     const order = await paidOrder(f);
     const keys: string[] = [];
     const refund = keyRecordingRefund(keys);
-    failNextRefundRecording();
-    try {
-      const first = await withSandbox({ refund }, () => f.admin(`/orders/${order.id}/cancel`, { json: { reason: "out of stock" } }));
-      expect(first.status).toBe(500);
-    } finally {
-      orderFaults.afterRefundProvider = null;
-    }
-    clock.advance(SETTLE_AFTER_MS);
-    await withSandbox({ refund }, async () => {
-      await startTestJobs(f.t.platform);
-      await drainJobs(f.t.platform);
-    });
+    await cancelLosingItsRecording(f, order.id, { refund });
+    await withSandbox({ refund }, () => settleLater(f, clock));
     const after = (await f.admin(`/orders/${order.id}`)).body;
     expect(after).toMatchObject({ status: "cancelled", refundedTotal: { amount: order.total.amount } });
     expect(after.refunds).toHaveLength(1);
@@ -288,17 +292,10 @@ describe("order money actions", () => {
     const clock = new ManualClock(Date.now());
     await using f = await checkoutFixture({ clock });
     const order = await paidOrder(f);
-    failNextRefundRecording();
-    try {
-      expect((await f.admin(`/orders/${order.id}/cancel`, { json: { reason: "out of stock" } })).status).toBe(500);
-    } finally {
-      orderFaults.afterRefundProvider = null;
-    }
+    await cancelLosingItsRecording(f, order.id);
     const shipped = await f.admin(`/orders/${order.id}/fulfillments`, { json: { carrier: "La Poste", trackingNumber: "6A123", trackingUrl: "https://laposte.fr/6A123" } });
     expect(shipped.status).toBe(201);
-    clock.advance(SETTLE_AFTER_MS);
-    await startTestJobs(f.t.platform);
-    await drainJobs(f.t.platform);
+    await settleLater(f, clock);
     const after = (await f.admin(`/orders/${order.id}`)).body;
     expect(after).toMatchObject({ refundedTotal: { amount: order.total.amount } });
     expect(after.status).not.toBe("cancelled");
