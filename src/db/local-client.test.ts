@@ -764,4 +764,27 @@ describe("LocalClient reads while a write transaction is open", () => {
     expect((await c.execute("select count(*) from t")).rows[0]![0]).toBe(1);
     await read.commit();
   });
+
+  // total_changes() is asked again only after a statement that may change rows: each kind of write must count,
+  // including those that return rows (INSERT … RETURNING is a reader) and those not starting with their verb.
+  for (const [kind, write] of [
+    ["INSERT … RETURNING", (tx: Transaction) => tx.execute("insert into t (x) values ('uncommitted') returning id")],
+    ["a WITH … INSERT", (tx: Transaction) => tx.execute("with v(x) as (select 'uncommitted') insert into t (x) select x from v")],
+    ["executeMultiple", (tx: Transaction) => tx.executeMultiple("insert into t (x) values ('uncommitted');")],
+    ["an UPDATE … RETURNING", (tx: Transaction) => tx.execute("update t set x = 'uncommitted' returning id")],
+  ] as const) {
+    test(`after ${kind} in a transaction whose unchanged state was already read, outside reads still see only the committed rows`, async () => {
+      using c = await open({ encryptionKey: KEY });
+      await c.execute("create table t (id integer primary key, x text)");
+      await c.execute("insert into t (x) values ('committed')");
+      const tx = await c.transaction("write");
+      // Outside reads while nothing changed: these ask total_changes() and keep its answer.
+      expect((await c.execute("select x from t")).rows.map((r) => r[0])).toEqual(["committed"]);
+      expect((await c.execute("select x from t")).rows.map((r) => r[0])).toEqual(["committed"]);
+      await write(tx);
+      expect((await c.execute("select x from t order by id")).rows.map((r) => r[0])).toEqual(["committed"]);
+      await tx.commit();
+      expect((await c.execute("select count(*) from t where x = 'uncommitted'")).rows[0]![0]).toBe(1);
+    });
+  }
 });
