@@ -169,6 +169,60 @@ async function recordRefundInTx(
   return next;
 }
 
+/** What the provider says later about a refund it made (Stripe: refund.updated, refund.failed, charge.refund.updated). */
+export interface RefundNews {
+  refundRef: string;
+  /** Our attempt's id, when the provider carries it (Stripe: metadata.trafi_refund). */
+  attemptId: string | null;
+  status: "succeeded" | "pending" | "failed";
+  failureReason: string | null;
+}
+
+export type RefundNewsOutcome = "untracked" | "unrecorded" | "unchanged" | "succeeded" | "reversed";
+
+/**
+ * A recorded refund (pending or succeeded) changes at the provider. Pending → succeeded is noted. A failure, which
+ * can come after "succeeded" too (a closed card), means the buyer was not paid back and the provider returned the
+ * money to the merchant's balance: the refund becomes `failed` and leaves the order's refunded total and the
+ * payment's refunded amount, the order status follows, and the timeline, audit log and an `order.refund_failed`
+ * event say so. Runs in the caller's transaction; the caller records the payment event with `paymentPatch`.
+ * Idempotent: the refund's own status is the state, so the same news twice (Stripe sends refund.failed and
+ * charge.refund.updated for one failure) changes things once. An attempt not recorded yet is left to its settle
+ * job or retry, which ask the provider and see the failure themselves.
+ */
+export async function refundNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {
+  const unchanged = { outcome: "unchanged" as const, paymentPatch: {} };
+  const byRef = (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.providerRef, news.refundRef))))[0];
+  const row = byRef ?? (news.attemptId ? (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.id, news.attemptId))))[0] : undefined);
+  if (!row) return { outcome: "untracked", paymentPatch: {} }; // made elsewhere (the Stripe dashboard): charge.refunded counts those
+  if (row.status === "requested") return { outcome: "unrecorded", paymentPatch: {} };
+  if (row.status === "failed" || row.status === news.status || news.status === "pending") return unchanged;
+  if (news.status === "succeeded") {
+    await tx.update(refunds).set({ status: "succeeded" }).where(and(eq(refunds.id, row.id), eq(refunds.status, "pending")));
+    return { outcome: "succeeded", paymentPatch: {} };
+  }
+  const moved = await tx.update(refunds).set({ status: "failed" }).where(and(eq(refunds.id, row.id), eq(refunds.status, row.status)));
+  if (moved.rowsAffected !== 1) return unchanged;
+  const refunded = Math.max(0, p.refundedAmount - row.amount);
+  const paymentPatch: Partial<PaymentRow> = { refundedAmount: refunded, status: refunded === 0 ? "captured" : refunded >= p.capturedAmount ? "refunded" : "partially_refunded" };
+  const o = await getOrderRow(tx, row.orderId);
+  const now = ctx.clock.now();
+  const next = await restatus(tx, o, { ...p, ...paymentPatch }, { refundedTotal: Math.max(0, o.refundedTotal - row.amount) }, now);
+  const amount = formatMoney({ amount: row.amount, currency: row.currency });
+  const why = news.failureReason ?? "no reason given";
+  await addTimeline(tx, now, o.id, "refund_failed", `Refund of ${amount} failed at the payment provider (${why}): the buyer was not paid back`, { refundId: row.id, amount: row.amount, failureReason: news.failureReason });
+  await recordAudit(tx, ctx, {
+    action: "order.refund_failed", targetType: "order", targetId: o.id,
+    before: { status: o.status, refundedTotal: o.refundedTotal, refundStatus: row.status },
+    after: { status: next.status, refundedTotal: next.refundedTotal, refundId: row.id, failureReason: news.failureReason },
+  });
+  await addOutbox(tx, now, {
+    topic: "event", key: `order.refund_failed:${row.id}`,
+    payload: { type: "order.refund_failed", ...eventOf(next), refundId: row.id, amount: { amount: row.amount, currency: row.currency }, failureReason: news.failureReason, refundedTotal: { amount: next.refundedTotal, currency: next.currency } },
+  });
+  return { outcome: "reversed", paymentPatch };
+}
+
 /** The request key of an admin refund: the caller and its Idempotency-Key (as the idempotency layer scopes them), hashed. */
 const refundRequestKey = (actor: Ctx["actor"], key: string): string => createHash("sha256").update(`${actorScope(actor)}\n${key}`).digest("hex").slice(0, 32);
 

@@ -1,7 +1,7 @@
 // Stripe through the storefront checkout: a buyer who leaves after 3DS still gets exactly one order (webhook), and
 // a declined card answers 402 payment.declined. The real SDK talks to the loopback Stripe of stripe.testkit.ts.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { adminHeaders, createTestPlatform, storeHeaders, type TestPlatform, type TestStore } from "../../../testing/harness.ts";
 import { ManualClock } from "../../../kernel/clock.ts";
 import { productBody } from "../../catalog/catalog.testing.ts";
@@ -140,6 +140,84 @@ describe("stripe checkout", () => {
     const after = (await retry.json()) as any;
     expect(after).toMatchObject({ refundedTotal: { amount: 1_500 }, payment: { refundedAmount: { amount: 1_500 } } });
     expect(fake.refunds.filter((r) => r.payment_intent === intentId)).toHaveLength(1);
+  });
+
+  /** A paid Stripe order and an admin refund of `amount` on it; returns the order id and Stripe's refund. */
+  async function refundedOrder(amount: number, key: string): Promise<{ orderId: string; refundId: string; intentId: string }> {
+    expect((await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: 1, reason: "received" } })).status).toBe(201);
+    const cartId = await readyCart();
+    expect((await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } })).status).toBeLessThan(300);
+    const placed = await call(`/v1/store/carts/${cartId}/complete`, { json: {} });
+    expect(placed.status).toBeLessThan(300);
+    const orderId = placed.body.id as string;
+    const res = await t.request(`/v1/admin/orders/${orderId}/refunds`, { method: "POST", headers: { ...adminHeaders(S.sk), "idempotency-key": key }, json: { amount, reason: "damaged" } });
+    expect(res.status).toBe(201);
+    const r = fake.refunds.at(-1)!;
+    return { orderId, refundId: r.id as string, intentId: r.payment_intent as string };
+  }
+
+  test("a refund that fails at Stripe after it succeeded comes off the order and payment, once, with a timeline entry and an event", async () => {
+    const { orderId } = await refundedOrder(1_000, "rf-fail-1"); // this one stays
+    const second = await t.request(`/v1/admin/orders/${orderId}/refunds`, { method: "POST", headers: { ...adminHeaders(S.sk), "idempotency-key": "rf-fail-2" }, json: { amount: 800, reason: "late delivery" } });
+    expect(second.status).toBe(201);
+    const refundId = fake.refunds.at(-1)!.id as string;
+    const before = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    expect(before.body).toMatchObject({ status: "partially_refunded", refundedTotal: { amount: 1_800 }, payment: { refundedAmount: { amount: 1_800 } } });
+
+    // The card was closed: Stripe fails the second refund and sends both its events for it.
+    const failed = fake.settleRefund(refundId, "failed", "expired_or_canceled_card");
+    expect((await deliver("refund.failed", failed)).ack).toMatchObject({ duplicate: false, outcome: "recorded" });
+    await deliver("charge.refund.updated", failed);
+    const after = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    expect(after.body).toMatchObject({ status: "partially_refunded", refundedTotal: { amount: 1_000 }, payment: { status: "partially_refunded", refundedAmount: { amount: 1_000 } } });
+    expect(after.body.refunds.map((r: { amount: { amount: number }; status: string }) => [r.amount.amount, r.status])).toEqual([[1_000, "succeeded"], [800, "failed"]]);
+    const failures = after.body.timeline.filter((e: { type: string }) => e.type === "refund_failed");
+    expect(failures).toHaveLength(1);
+    expect(failures[0].message).toContain("expired_or_canceled_card");
+
+    const db = (await t.platform.pool.get(S.id)).db;
+    const { auditLog } = await import("../../audit/audit.tables.ts");
+    const { outbox } = await import("../../../jobs/outbox.tables.ts");
+    expect(await db.select().from(auditLog).where(and(eq(auditLog.action, "order.refund_failed"), eq(auditLog.targetId, orderId)))).toHaveLength(1);
+    const events = await db.select().from(outbox).where(eq(outbox.key, `order.refund_failed:${after.body.refunds[1].id}`));
+    expect(events).toHaveLength(1);
+    expect(events[0]!.payload).toMatchObject({ type: "order.refund_failed", orderId, amount: { amount: 800 }, failureReason: "expired_or_canceled_card", refundedTotal: { amount: 1_000 } });
+
+    // The money is refundable again, and a new refund goes through.
+    const again = await t.request(`/v1/admin/orders/${orderId}/refunds`, { method: "POST", headers: { ...adminHeaders(S.sk), "idempotency-key": "rf-fail-3" }, json: { amount: 800, reason: "late delivery, second try" } });
+    expect(again.status).toBe(201);
+    expect(await again.json()).toMatchObject({ refundedTotal: { amount: 1_800 }, payment: { refundedAmount: { amount: 1_800 } } });
+  });
+
+  test("a pending refund: counted when Stripe accepts it, noted when it succeeds, taken off when it fails instead", async () => {
+    fake.refundsAnswer = "pending";
+    try {
+      const ok = await refundedOrder(1_000, "rf-pending-1");
+      const bad = await refundedOrder(1_000, "rf-pending-2");
+      for (const { orderId } of [ok, bad]) {
+        const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+        expect(o.body).toMatchObject({ refundedTotal: { amount: 1_000 }, refunds: [expect.objectContaining({ status: "pending" })] });
+      }
+      expect((await deliver("refund.updated", fake.settleRefund(ok.refundId, "succeeded"))).ack.outcome).toBe("recorded");
+      expect((await deliver("refund.updated", fake.settleRefund(bad.refundId, "failed", "insufficient_funds"))).ack.outcome).toBe("recorded");
+      const okAfter = await call(`/v1/admin/orders/${ok.orderId}`, { admin: true });
+      expect(okAfter.body).toMatchObject({ status: "partially_refunded", refundedTotal: { amount: 1_000 }, refunds: [expect.objectContaining({ status: "succeeded" })] });
+      const badAfter = await call(`/v1/admin/orders/${bad.orderId}`, { admin: true });
+      expect(badAfter.body).toMatchObject({ status: "paid", refundedTotal: { amount: 0 }, refunds: [expect.objectContaining({ status: "failed" })] });
+      // A late "succeeded" for the failed one (out of order) does not bring it back.
+      await deliver("refund.updated", { ...fake.refunds.find((r) => r.id === bad.refundId), status: "succeeded" });
+      expect((await call(`/v1/admin/orders/${bad.orderId}`, { admin: true })).body).toMatchObject({ refundedTotal: { amount: 0 }, refunds: [expect.objectContaining({ status: "failed" })] });
+    } finally {
+      fake.refundsAnswer = "succeeded";
+    }
+  });
+
+  test("a failed refund Trafi did not make (Stripe dashboard) is recorded on the payment and changes no amount", async () => {
+    const { orderId, intentId } = await refundedOrder(500, "rf-dash-1");
+    const dashboardRefund = { id: "re_dashboard0001", object: "refund", amount: 700, currency: "eur", payment_intent: intentId, metadata: {}, status: "failed", failure_reason: "declined" };
+    expect((await deliver("refund.failed", dashboardRefund)).ack.outcome).toBe("recorded");
+    const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    expect(o.body).toMatchObject({ refundedTotal: { amount: 500 }, payment: { refundedAmount: { amount: 500 } } });
   });
 
   test("a declined card: the SDK's card error becomes 402 payment.declined", async () => {

@@ -57,6 +57,8 @@ const stripeError = (status: number, error: Record<string, unknown>) => Response
 export class FakeStripe implements AsyncDisposable {
   readonly intents = new Map<string, FakeIntent>();
   readonly refunds: Record<string, unknown>[] = [];
+  /** The status new refunds are answered with: Stripe answers `pending` for some payment methods (bank debits). */
+  refundsAnswer: "succeeded" | "pending" = "succeeded";
   readonly requests: FakeRequest[] = [];
   private readonly replies = new Map<string, Response>();
   private seq = 0;
@@ -203,7 +205,7 @@ export class FakeStripe implements AsyncDisposable {
   private refund(form: Record<string, unknown>): Response {
     const pi = this.intents.get(String(form.payment_intent));
     if (!pi) return stripeError(404, { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" });
-    const done = this.refunds.filter((r) => r.payment_intent === pi.id).reduce((s, r) => s + (r.amount as number), 0);
+    const done = this.refunds.filter((r) => r.payment_intent === pi.id && r.status !== "failed").reduce((s, r) => s + (r.amount as number), 0);
     const amount = form.amount === undefined ? pi.amount_received - done : Number(form.amount);
     if (pi.status !== "succeeded" || amount + done > pi.amount_received) {
       return stripeError(400, { type: "invalid_request_error", code: "charge_already_refunded", message: "Charge has already been refunded." });
@@ -211,7 +213,7 @@ export class FakeStripe implements AsyncDisposable {
     const r = {
       id: this.id("re"), object: "refund", amount, balance_transaction: null, charge: pi.latest_charge, created: 1_700_001_000 + this.seq,
       currency: pi.currency, metadata: form.metadata ?? {}, payment_intent: pi.id, reason: form.reason ?? null, receipt_number: null,
-      source_transfer_reversal: null, status: "succeeded", transfer_reversal: null,
+      source_transfer_reversal: null, status: this.refundsAnswer, transfer_reversal: null,
     };
     this.refunds.push(r);
     return Response.json(r);
@@ -226,10 +228,22 @@ export class FakeStripe implements AsyncDisposable {
     return Response.json({ object: "list", url: "/v1/refunds", has_more: from + limit < all.length, data });
   }
 
+  /**
+   * A refund changes later, as Stripe reports with refund.updated / refund.failed: a pending one succeeds or fails,
+   * and even a succeeded one can fail (the card was closed); a failed one no longer counts on the charge.
+   */
+  settleRefund(id: string, status: "succeeded" | "failed", failureReason?: string): Record<string, unknown> {
+    const r = this.refunds.find((x) => x.id === id);
+    if (!r) throw new Error(`no refund ${id}`);
+    r.status = status;
+    if (failureReason) r.failure_reason = failureReason;
+    return { ...r };
+  }
+
   /** A charge object as `charge.refunded` carries it. */
   charge(id: string): Record<string, unknown> {
     const pi = this.intents.get(id)!;
-    const refunded = this.refunds.filter((r) => r.payment_intent === id).reduce((s, r) => s + (r.amount as number), 0);
+    const refunded = this.refunds.filter((r) => r.payment_intent === id && r.status !== "failed").reduce((s, r) => s + (r.amount as number), 0);
     return {
       id: pi.latest_charge, object: "charge", amount: pi.amount, amount_captured: pi.amount_received, amount_refunded: refunded,
       currency: pi.currency, metadata: pi.metadata, paid: true, payment_intent: pi.id, refunded: refunded >= pi.amount_received, status: "succeeded",

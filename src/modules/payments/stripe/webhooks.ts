@@ -21,6 +21,8 @@ import { stripeClient, fromStripeAmount } from "./client.ts";
 import { stripeCredentials } from "./settings.ts";
 import { stripeEvents } from "./stripe.tables.ts";
 import { unsettledRefunds } from "../../orders/refund-attempts.ts";
+import type { RefundNews } from "../../orders/actions.ts";
+import { refundNewsInTx } from "./refund-link.ts";
 
 export const MAX_WEBHOOK_BYTES = 512 * 1024;
 /** Stripe's documented default: a signature older than 5 minutes is a replay. */
@@ -174,9 +176,28 @@ async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject:
     return;
   }
   const e = { type: `stripe.${event.type}`, amount: subject.amount, reference: event.id, detail: detail ?? outcome };
+  const refund = refundOf(event);
+  if (refund) {
+    // A refund's news: refund.updated / refund.failed, or charge.refund.updated (older integrations) for the same.
+    const news = await refundNewsInTx(tx, ctx, payment, refund);
+    await recordPaymentEvent(tx, ctx, payment, news.paymentPatch, { ...e, detail: `${refund.status}${refund.failureReason ? ` (${refund.failureReason})` : ""}: ${news.outcome}` });
+    return;
+  }
   // Our refund attempts not recorded yet: recording them adds them, so charge.refunded must not count them too.
   const unsettled = event.type === "charge.refunded" ? await unsettledRefunds(tx, payment.id) : 0;
   await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment, unsettled), e);
+}
+
+const REFUND_NEWS = new Set(["refund.updated", "refund.failed", "charge.refund.updated"]);
+
+/** The refund an event reports on, as the order actions take it; null for any other event. */
+function refundOf(event: Stripe.Event): RefundNews | null {
+  if (!REFUND_NEWS.has(event.type)) return null;
+  const r = event.data.object as Stripe.Refund;
+  if (r.object !== "refund" || typeof r.id !== "string") return null;
+  const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
+  const attemptId = r.metadata?.trafi_refund;
+  return { refundRef: r.id, attemptId: typeof attemptId === "string" ? attemptId : null, status, failureReason: r.failure_reason ?? null };
 }
 
 function patchFor(event: Stripe.Event, p: PaymentRow, unsettledRefunded = 0): Partial<PaymentRow> {

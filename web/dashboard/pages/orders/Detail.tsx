@@ -182,7 +182,14 @@ export function OrderDetail() {
                   </Show>
                   <Show when={o.refunds.length > 0}>
                     <ul class="list-none p-0 m-0 mt-3 text-sm">
-                      <For each={o.refunds}>{(r) => <li class="border-t border-line py-1"><span class="mono text-err">−{money(r.amount.amount, r.amount.currency)}</span> {r.reason} <span class="text-muted">({r.status})</span></li>}</For>
+                      <For each={o.refunds}>{(r) => (
+                        <li class="border-t border-line py-1">
+                          {/* A failed refund never reached the buyer: shown struck through and said in words, not by colour alone. */}
+                          <Show when={r.status !== "failed"} fallback={<><span class="mono text-muted line-through">{money(r.amount.amount, r.amount.currency)}</span> {r.reason} <span class="text-err">(failed at the payment provider: not paid back)</span></>}>
+                            <span class="mono text-err">−{money(r.amount.amount, r.amount.currency)}</span> {r.reason} <span class="text-muted">({r.status})</span>
+                          </Show>
+                        </li>
+                      )}</For>
                     </ul>
                   </Show>
                 </Section>

@@ -1,0 +1,11 @@
+// The one call into the order actions: a refund's later news from Stripe changes the order it refunded.
+// Imported lazily, as checkout-link.ts is: the order actions import the payments module.
+import type { StoreTx } from "../../../db/tx.ts";
+import type { Ctx } from "../../../kernel/context.ts";
+import type { PaymentRow } from "../payments.ts";
+import type { RefundNews, RefundNewsOutcome } from "../../orders/actions.ts";
+
+export async function refundNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {
+  const { refundNewsInTx: apply } = await import("../../orders/actions.ts");
+  return apply(tx, ctx, p, news);
+}
