@@ -156,6 +156,13 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
         "-- Refunds remember the (hashed) Idempotency-Key of the admin request that made them, so a retried refund whose\n-- answer was lost is found instead of refunded again (orders/actions.ts refundOrder).\nALTER TABLE `refunds` ADD `request_key` text;",
         "CREATE UNIQUE INDEX `refunds_request_key_uq` ON `refunds` (`order_id`,`request_key`);"
       ]
+    },
+    {
+      "tag": "0003_refund_failed_at",
+      "hash": "61ff95932734f85759219ee801bf6b04241b840844c2365a61106e31d1e3e887",
+      "statements": [
+        "-- A refund failed at the provider remembers when (orders/actions.ts refundNewsInTx): a charge.refunded snapshot\n-- older than that still counts it (stripe/webhooks.ts).\nALTER TABLE `refunds` ADD `failed_at` integer;"
+      ]
     }
   ]
 };

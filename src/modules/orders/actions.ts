@@ -1,7 +1,7 @@
 // Order actions that move money or goods: capture, refund, cancel, fulfill. Provider calls run before the
 // transaction that records them and never inside it; one action per order at a time (a per-order lock), so two
 // refunds cannot both pass the "not above captured" check with the provider answering in between.
-import { and, eq } from "drizzle-orm";
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { actorScope, type Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
@@ -91,7 +91,7 @@ async function attemptRefund(ctx: Ctx, o: OrderRow, p: PaymentRow, amount: numbe
   const now = ctx.clock.now();
   const row: RefundRow = {
     id: newId("ref", now), orderId: o.id, paymentId: p.id, amount, currency: o.currency, reason, providerRef: "", status: "requested",
-    createdAt: now, requestKey,
+    createdAt: now, requestKey, failedAt: null,
   };
   await withTx(ctx, async (tx) => {
     await tx.insert(refunds).values(row);
@@ -176,41 +176,49 @@ export interface RefundNews {
   attemptId: string | null;
   status: "succeeded" | "pending" | "failed";
   failureReason: string | null;
+  /** The refund's amount in minor units of the payment's currency (a refund made outside Trafi has no row to say it). */
+  amount: number | null;
+  /** When the provider reported it (its event's time, ms). */
+  at: number;
 }
 
 export type RefundNewsOutcome = "untracked" | "unrecorded" | "unchanged" | "succeeded" | "reversed";
 
 /**
- * A recorded refund (pending or succeeded) changes at the provider. Pending → succeeded is noted. A failure, which
- * can come after "succeeded" too (a closed card), means the buyer was not paid back and the provider returned the
- * money to the merchant's balance: the refund becomes `failed` and leaves the order's refunded total and the
- * payment's refunded amount, the order status follows, and the timeline, audit log and an `order.refund_failed`
- * event say so. Runs in the caller's transaction; the caller records the payment event with `paymentPatch`.
- * Idempotent: the refund's own status is the state, so the same news twice (Stripe sends refund.failed and
- * charge.refund.updated for one failure) changes things once. An attempt not recorded yet is left to its settle
- * job or retry, which ask the provider and see the failure themselves.
+ * A refund changes at the provider after it was recorded (pending or succeeded). Pending → succeeded is noted. A
+ * failure, which can come after "succeeded" too (a closed card), means the buyer was not paid back and the provider
+ * returned the money to the merchant's balance: the refund becomes `failed` and leaves the order's refunded total
+ * and the payment's refunded amount, the order status follows, and the timeline, audit log and an
+ * `order.refund_failed` event say so. Runs in the caller's transaction; the caller records the payment event with
+ * `paymentPatch`. Idempotent: the refund's own status is the state, so the same news twice (Stripe sends
+ * refund.failed and charge.refund.updated for one failure) changes things once.
+ * - An attempt not recorded yet ("unrecorded"): the caller must not acknowledge the news (Stripe redelivers), or the
+ *   recording that follows would write the provider's first answer over it.
+ * - A refund made outside Trafi (the Stripe dashboard) that fails: counted on the payment only (charge.refunded), so
+ *   it comes off the payment, and a failed refund row keeps it from coming off twice.
  */
 export async function refundNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {
   const unchanged = { outcome: "unchanged" as const, paymentPatch: {} };
   const byRef = (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.providerRef, news.refundRef))))[0];
-  const row = byRef ?? (news.attemptId ? (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.id, news.attemptId))))[0] : undefined);
-  if (!row) return { outcome: "untracked", paymentPatch: {} }; // made elsewhere (the Stripe dashboard): charge.refunded counts those
+  // By our attempt's id only while it has no provider refund yet: a row holding another refund is not this one.
+  const byAttempt = !byRef && news.attemptId ? (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.id, news.attemptId), eq(refunds.providerRef, ""))))[0] : undefined;
+  const row = byRef ?? byAttempt;
+  if (!row) return news.status === "failed" ? outsideRefundFailed(tx, ctx, p, news) : { outcome: "untracked", paymentPatch: {} };
   if (row.status === "requested") return { outcome: "unrecorded", paymentPatch: {} };
   if (row.status === "failed" || row.status === news.status || news.status === "pending") return unchanged;
   if (news.status === "succeeded") {
     await tx.update(refunds).set({ status: "succeeded" }).where(and(eq(refunds.id, row.id), eq(refunds.status, "pending")));
     return { outcome: "succeeded", paymentPatch: {} };
   }
-  const moved = await tx.update(refunds).set({ status: "failed" }).where(and(eq(refunds.id, row.id), eq(refunds.status, row.status)));
+  const moved = await tx.update(refunds).set({ status: "failed", failedAt: news.at }).where(and(eq(refunds.id, row.id), eq(refunds.status, row.status)));
   if (moved.rowsAffected !== 1) return unchanged;
-  const refunded = Math.max(0, p.refundedAmount - row.amount);
-  const paymentPatch: Partial<PaymentRow> = { refundedAmount: refunded, status: refunded === 0 ? "captured" : refunded >= p.capturedAmount ? "refunded" : "partially_refunded" };
+  const paymentPatch = refundedPatch(p, Math.max(0, p.refundedAmount - row.amount));
   const o = await getOrderRow(tx, row.orderId);
   const now = ctx.clock.now();
   const next = await restatus(tx, o, { ...p, ...paymentPatch }, { refundedTotal: Math.max(0, o.refundedTotal - row.amount) }, now);
   const amount = formatMoney({ amount: row.amount, currency: row.currency });
   const why = news.failureReason ?? "no reason given";
-  await addTimeline(tx, now, o.id, "refund_failed", `Refund of ${amount} failed at the payment provider (${why}): the buyer was not paid back`, { refundId: row.id, amount: row.amount, failureReason: news.failureReason });
+  await addTimeline(tx, now, o.id, "refund_failed", `Refund of ${amount} failed at the payment provider (${why}): the buyer was not paid back. The amount can be refunded again.`, { refundId: row.id, amount: row.amount, failureReason: news.failureReason });
   await recordAudit(tx, ctx, {
     action: "order.refund_failed", targetType: "order", targetId: o.id,
     before: { status: o.status, refundedTotal: o.refundedTotal, refundStatus: row.status },
@@ -221,6 +229,33 @@ export async function refundNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news:
     payload: { type: "order.refund_failed", ...eventOf(next), refundId: row.id, amount: { amount: row.amount, currency: row.currency }, failureReason: news.failureReason, refundedTotal: { amount: next.refundedTotal, currency: next.currency } },
   });
   return { outcome: "reversed", paymentPatch };
+}
+
+const refundedPatch = (p: PaymentRow, refunded: number): Partial<PaymentRow> => ({
+  refundedAmount: refunded,
+  status: refunded === 0 ? "captured" : refunded >= p.capturedAmount ? "refunded" : "partially_refunded",
+});
+
+/** A refund made outside Trafi failed: off the payment (never below ours), remembered as a failed row. */
+async function outsideRefundFailed(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {
+  if (news.amount === null || news.amount <= 0 || p.orderId === null) return { outcome: "untracked", paymentPatch: {} };
+  const now = ctx.clock.now();
+  await tx.insert(refunds).values({
+    id: newId("ref", now), orderId: p.orderId, paymentId: p.id, amount: news.amount, currency: p.currency,
+    reason: "made outside Trafi (Stripe dashboard)", providerRef: news.refundRef, status: "failed", createdAt: now, requestKey: null, failedAt: news.at,
+  });
+  const ours = await tx.select({ n: sql<number>`coalesce(sum(${refunds.amount}), 0)` }).from(refunds).where(and(eq(refunds.paymentId, p.id), inArray(refunds.status, ["pending", "succeeded"])));
+  const refunded = Math.max(Number(ours[0]?.n ?? 0), p.refundedAmount - news.amount);
+  return { outcome: "reversed", paymentPatch: refunded === p.refundedAmount ? {} : refundedPatch(p, refunded) };
+}
+
+/**
+ * What a `charge.refunded` snapshot taken at `at` (ms) still counts but no longer holds: refunds of this payment that
+ * failed at or after that time. Subtracted from its amount_refunded, or a late snapshot would put them back.
+ */
+export async function failedSince(db: StoreTx, paymentId: string, at: number): Promise<number> {
+  const row = (await db.select({ n: sql<number>`coalesce(sum(${refunds.amount}), 0)` }).from(refunds).where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, "failed"), gte(refunds.failedAt, at))))[0];
+  return Number(row?.n ?? 0);
 }
 
 /** The request key of an admin refund: the caller and its Idempotency-Key (as the idempotency layer scopes them), hashed. */

@@ -127,6 +127,11 @@ export const refunds = sqliteTable(
      * the attempt's own key and parameters.
      */
     requestKey: text("request_key"),
+    /**
+     * When the provider said the refund failed (its event's time, ms). A `charge.refunded` snapshot older than that
+     * still counts the refund in its amount_refunded (Stripe does not deliver events in order).
+     */
+    failedAt: integer("failed_at"),
   },
   (t) => [index("refunds_order_idx").on(t.orderId), uniqueIndex("refunds_request_key_uq").on(t.orderId, t.requestKey)],
 );

@@ -212,12 +212,66 @@ describe("stripe checkout", () => {
     }
   });
 
-  test("a failed refund Trafi did not make (Stripe dashboard) is recorded on the payment and changes no amount", async () => {
+  test("a refund made in the Stripe dashboard that fails comes off the payment once (charge.refunded had counted it)", async () => {
     const { orderId, intentId } = await refundedOrder(500, "rf-dash-1");
-    const dashboardRefund = { id: "re_dashboard0001", object: "refund", amount: 700, currency: "eur", payment_intent: intentId, metadata: {}, status: "failed", failure_reason: "declined" };
-    expect((await deliver("refund.failed", dashboardRefund)).ack.outcome).toBe("recorded");
+    // Two refunds made in the Stripe dashboard: no metadata, only charge.refunded tells us.
+    const dash = (id: string, amount: number) => ({ id, object: "refund", amount, currency: "eur", payment_intent: intentId, metadata: {}, status: "succeeded" });
+    fake.refunds.push(dash("re_dashboard0001", 700), dash("re_dashboard0002", 300));
+    await deliver("charge.refunded", fake.charge(intentId));
+    expect((await call(`/v1/admin/orders/${orderId}`, { admin: true })).body).toMatchObject({ refundedTotal: { amount: 500 }, payment: { refundedAmount: { amount: 1_500 } } });
+
+    const failed = fake.settleRefund("re_dashboard0001", "failed", "declined");
+    expect((await deliver("refund.failed", failed)).ack.outcome).toBe("recorded");
+    await deliver("charge.refund.updated", failed); // the same failure again: once only
     const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
-    expect(o.body).toMatchObject({ refundedTotal: { amount: 500 }, payment: { refundedAmount: { amount: 500 } } });
+    expect(o.body).toMatchObject({ refundedTotal: { amount: 500 }, payment: { status: "partially_refunded", refundedAmount: { amount: 800 } } });
+    expect(o.body.refunds.map((r: { amount: { amount: number }; status: string }) => [r.amount.amount, r.status])).toEqual([[500, "succeeded"], [700, "failed"]]);
+  });
+
+  test("a charge.refunded snapshot older than a refund's failure does not count the failed refund again", async () => {
+    const { orderId, refundId, intentId } = await refundedOrder(1_000, "rf-stale-1");
+    const stale = await signedEvent(WHSEC, "charge.refunded", fake.charge(intentId), { timestamp: nowS() - 60 }); // taken before the failure
+    await deliver("refund.failed", fake.settleRefund(refundId, "failed", "expired_or_canceled_card"));
+    const res = await t.request(`/v1/hooks/stripe/${S.id}`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": stale.header }, body: stale.payload });
+    expect(res.status).toBe(200);
+    expect((await call(`/v1/admin/orders/${orderId}`, { admin: true })).body).toMatchObject({ status: "paid", refundedTotal: { amount: 0 }, payment: { status: "captured", refundedAmount: { amount: 0 } } });
+    // A snapshot taken after the failure (a new refund) counts only what is really refunded.
+    clock.advance(60_000);
+    const again = await t.request(`/v1/admin/orders/${orderId}/refunds`, { method: "POST", headers: { ...adminHeaders(S.sk), "idempotency-key": "rf-stale-2" }, json: { amount: 400, reason: "damaged" } });
+    expect(again.status).toBe(201);
+    await deliver("charge.refunded", fake.charge(intentId));
+    expect((await call(`/v1/admin/orders/${orderId}`, { admin: true })).body).toMatchObject({ refundedTotal: { amount: 400 }, payment: { refundedAmount: { amount: 400 } } });
+  });
+
+  test("news of a refund whose recording is still under way is not acknowledged (503); Stripe's redelivery applies it", async () => {
+    fake.refundsAnswer = "pending";
+    let sent: { id: string; payload: string; header: string } | null = null;
+    let firstStatus = 0;
+    try {
+      expect((await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: 1, reason: "received" } })).status).toBe(201);
+      const cartId = await readyCart();
+      await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
+      const orderId = (await call(`/v1/store/carts/${cartId}/complete`, { json: {} })).body.id as string;
+      // Between Stripe's answer (pending) and our recording, Stripe already reports the refund failed.
+      orderFaults.afterRefundProvider = async () => {
+        orderFaults.afterRefundProvider = null;
+        const r = fake.refunds.at(-1)!;
+        sent = await signedEvent(WHSEC, "refund.failed", fake.settleRefund(r.id as string, "failed", "insufficient_funds"), { timestamp: nowS() });
+        firstStatus = (await t.request(`/v1/hooks/stripe/${S.id}`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": sent.header }, body: sent.payload })).status;
+      };
+      const refund = await t.request(`/v1/admin/orders/${orderId}/refunds`, { method: "POST", headers: { ...adminHeaders(S.sk), "idempotency-key": "rf-race-1" }, json: { amount: 900, reason: "damaged" } });
+      expect(refund.status).toBe(201);
+      expect(firstStatus).toBe(503);
+      expect((await call(`/v1/admin/orders/${orderId}`, { admin: true })).body).toMatchObject({ refundedTotal: { amount: 900 }, refunds: [expect.objectContaining({ status: "pending" })] });
+      // Stripe sends the same event again later: now it applies.
+      const redelivered = await t.request(`/v1/hooks/stripe/${S.id}`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": sent!.header }, body: sent!.payload });
+      expect(redelivered.status).toBe(200);
+      expect(await redelivered.json()).toMatchObject({ duplicate: false, outcome: "recorded" });
+      expect((await call(`/v1/admin/orders/${orderId}`, { admin: true })).body).toMatchObject({ refundedTotal: { amount: 0 }, payment: { refundedAmount: { amount: 0 } }, refunds: [expect.objectContaining({ status: "failed" })] });
+    } finally {
+      orderFaults.afterRefundProvider = null;
+      fake.refundsAnswer = "succeeded";
+    }
   });
 
   test("a declined card: the SDK's card error becomes 402 payment.declined", async () => {

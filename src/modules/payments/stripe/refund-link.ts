@@ -1,4 +1,5 @@
-// The one call into the order actions: a refund's later news from Stripe changes the order it refunded.
+// The calls into the order actions: a refund's later news from Stripe changes the order it refunded, and the
+// refunds that failed since a charge.refunded snapshot are left out of it.
 // Imported lazily, as checkout-link.ts is: the order actions import the payments module.
 import type { StoreTx } from "../../../db/tx.ts";
 import type { Ctx } from "../../../kernel/context.ts";
@@ -8,4 +9,9 @@ import type { RefundNews, RefundNewsOutcome } from "../../orders/actions.ts";
 export async function refundNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {
   const { refundNewsInTx: apply } = await import("../../orders/actions.ts");
   return apply(tx, ctx, p, news);
+}
+
+export async function failedSince(tx: StoreTx, paymentId: string, at: number): Promise<number> {
+  const { failedSince: sum } = await import("../../orders/actions.ts");
+  return sum(tx, paymentId, at);
 }

@@ -22,7 +22,7 @@ import { stripeCredentials } from "./settings.ts";
 import { stripeEvents } from "./stripe.tables.ts";
 import { unsettledRefunds } from "../../orders/refund-attempts.ts";
 import type { RefundNews } from "../../orders/actions.ts";
-import { refundNewsInTx } from "./refund-link.ts";
+import { failedSince as failedSinceLink, refundNewsInTx } from "./refund-link.ts";
 
 export const MAX_WEBHOOK_BYTES = 512 * 1024;
 /** Stripe's documented default: a signature older than 5 minutes is a replay. */
@@ -176,31 +176,40 @@ async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject:
     return;
   }
   const e = { type: `stripe.${event.type}`, amount: subject.amount, reference: event.id, detail: detail ?? outcome };
-  const refund = refundOf(event);
+  const refund = refundOf(event, subject);
   if (refund) {
     // A refund's news: refund.updated / refund.failed, or charge.refund.updated (older integrations) for the same.
     const news = await refundNewsInTx(tx, ctx, payment, refund);
+    if (news.outcome === "unrecorded") {
+      // Its attempt is being recorded (or will be, by its settle job) with the provider's first answer: not
+      // acknowledged, so Stripe sends it again once the refund has its row (the transaction rolls back).
+      throw new AppError("UNAVAILABLE", "webhook.refund_not_recorded_yet", "The refund this event is about is still being recorded; send it again later");
+    }
     await recordPaymentEvent(tx, ctx, payment, news.paymentPatch, { ...e, detail: `${refund.status}${refund.failureReason ? ` (${refund.failureReason})` : ""}: ${news.outcome}` });
     return;
   }
-  // Our refund attempts not recorded yet: recording them adds them, so charge.refunded must not count them too.
-  const unsettled = event.type === "charge.refunded" ? await unsettledRefunds(tx, payment.id) : 0;
-  await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment, unsettled), e);
+  // Our refund attempts not recorded yet: recording them adds them, so charge.refunded must not count them too; and
+  // refunds that failed since this snapshot was taken are still in it.
+  const uncounted = event.type === "charge.refunded" ? (await unsettledRefunds(tx, payment.id)) + (await failedSinceLink(tx, payment.id, event.created * 1000)) : 0;
+  await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment, uncounted), e);
 }
 
 const REFUND_NEWS = new Set(["refund.updated", "refund.failed", "charge.refund.updated"]);
 
 /** The refund an event reports on, as the order actions take it; null for any other event. */
-function refundOf(event: Stripe.Event): RefundNews | null {
+function refundOf(event: Stripe.Event, subject: Subject): RefundNews | null {
   if (!REFUND_NEWS.has(event.type)) return null;
   const r = event.data.object as Stripe.Refund;
   if (r.object !== "refund" || typeof r.id !== "string") return null;
   const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
   const attemptId = r.metadata?.trafi_refund;
-  return { refundRef: r.id, attemptId: typeof attemptId === "string" ? attemptId : null, status, failureReason: r.failure_reason ?? null };
+  return {
+    refundRef: r.id, attemptId: typeof attemptId === "string" ? attemptId : null, status, failureReason: r.failure_reason ?? null,
+    amount: subject.amount, at: event.created * 1000,
+  };
 }
 
-function patchFor(event: Stripe.Event, p: PaymentRow, unsettledRefunded = 0): Partial<PaymentRow> {
+function patchFor(event: Stripe.Event, p: PaymentRow, uncounted = 0): Partial<PaymentRow> {
   if (event.type === "payment_intent.payment_failed") {
     const pi = event.data.object;
     const failureReason = pi.last_payment_error?.decline_code ?? pi.last_payment_error?.code ?? "payment_failed";
@@ -214,9 +223,10 @@ function patchFor(event: Stripe.Event, p: PaymentRow, unsettledRefunded = 0): Pa
   }
   if (event.type === "charge.refunded") {
     const ch = event.data.object;
-    // Refunds made in the Stripe dashboard arrive only here; ours were recorded when made, so take the larger. Ours
-    // not recorded yet (an attempt whose answer was lost) are left out: recording them adds them.
-    const stripeRefunded = fromStripeAmount(ch.amount_refunded, ch.currency.toUpperCase()) - unsettledRefunded;
+    // Refunds made in the Stripe dashboard arrive only here; ours were recorded when made, so take the larger. Left
+    // out (`uncounted`): ours not recorded yet (an attempt whose answer was lost: recording them adds them), and
+    // refunds that failed after this snapshot was taken (events come in any order).
+    const stripeRefunded = fromStripeAmount(ch.amount_refunded, ch.currency.toUpperCase()) - uncounted;
     const refunded = Math.min(p.capturedAmount, Math.max(p.refundedAmount, stripeRefunded));
     if (refunded === p.refundedAmount || p.capturedAmount === 0) return {};
     return { refundedAmount: refunded, status: refunded >= p.capturedAmount ? "refunded" : "partially_refunded" };
