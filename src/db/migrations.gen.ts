@@ -159,9 +159,10 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
     },
     {
       "tag": "0003_refund_failed_at",
-      "hash": "61ff95932734f85759219ee801bf6b04241b840844c2365a61106e31d1e3e887",
+      "hash": "246c411bfcf08bddf6eaa7916cc97cb0808db76f52785344b8c4a9de6f7c01c5",
       "statements": [
-        "-- A refund failed at the provider remembers when (orders/actions.ts refundNewsInTx): a charge.refunded snapshot\n-- older than that still counts it (stripe/webhooks.ts).\nALTER TABLE `refunds` ADD `failed_at` integer;"
+        "-- A refund failed at the provider remembers when (orders/actions.ts refundNewsInTx): a charge.refunded snapshot\n-- older than that still counts it (stripe/webhooks.ts). Refunds are looked up by payment (sums, provider id).\nALTER TABLE `refunds` ADD `failed_at` integer;",
+        "CREATE INDEX `refunds_payment_idx` ON `refunds` (`payment_id`,`status`);"
       ]
     }
   ]

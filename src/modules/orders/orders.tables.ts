@@ -133,5 +133,7 @@ export const refunds = sqliteTable(
      */
     failedAt: integer("failed_at"),
   },
-  (t) => [index("refunds_order_idx").on(t.orderId), uniqueIndex("refunds_request_key_uq").on(t.orderId, t.requestKey)],
+  // By payment: the unsettled and failed sums of the refund checks and the Stripe webhook, and finding a refund by
+  // its provider id.
+  (t) => [index("refunds_order_idx").on(t.orderId), uniqueIndex("refunds_request_key_uq").on(t.orderId, t.requestKey), index("refunds_payment_idx").on(t.paymentId, t.status)],
 );
