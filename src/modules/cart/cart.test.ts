@@ -116,4 +116,26 @@ describe("carts", () => {
     expect((await other.admin(`/customers/${(await f.admin(`/orders/${order.id}`)).body.customerId}`)).status).toBe(404);
     expect((await other.admin("/orders")).body.data).toEqual([]);
   });
+
+  test("a cart's amount is bounded (422 cart.amount_too_large), so totals stay exact integers; a refused change writes nothing", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000_000_000_000, null); // the largest price, no stock tracking
+    const huge = await f.store("/carts", { json: { items: [{ variantId: v, quantity: 10_000 }] } });
+    expect(huge.status).toBe(422);
+    expect(huge.body.error.reason).toBe("cart.amount_too_large");
+    const store = await f.t.platform.pool.get(f.s.id);
+    expect(Number((await store.client.execute("select count(*) as n from carts")).rows[0]!.n)).toBe(0);
+    const c = await f.store("/carts", { json: { items: [{ variantId: v, quantity: 10 }] } }); // exactly the bound
+    expect(c.status).toBe(201);
+    expect(c.body.subtotal.amount).toBe(10_000_000_000_000);
+    const lineId = c.body.lines[0].id;
+    const more = await f.store(`/carts/${c.body.id}/lines/${lineId}`, { method: "PATCH", json: { quantity: 11 } });
+    expect(more.status).toBe(422);
+    expect(more.body.error.reason).toBe("cart.amount_too_large");
+    const add = await f.store(`/carts/${c.body.id}/lines`, { json: { variantId: await f.product(1, null), quantity: 1 } });
+    expect(add.body.error.reason).toBe("cart.amount_too_large");
+    const after = await f.store(`/carts/${c.body.id}`);
+    expect(after.status).toBe(200);
+    expect(after.body.lines.map((l: { quantity: number }) => l.quantity)).toEqual([10]);
+  });
 });

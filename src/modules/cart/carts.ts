@@ -82,6 +82,25 @@ async function sellable(db: Db, ctx: Pick<Ctx, "store" | "clock">, variantId: st
   return { v, unitPrice: price.amount };
 }
 
+/**
+ * Bounds of one cart, checked after every change of its lines in the same transaction (a refusal writes nothing).
+ * Prices go up to 10^12 minor units and quantities to 10,000: unbounded, a subtotal would pass 2^53, where amounts
+ * stop being exact and every read of the cart fails. 10^13 minor units is 100 billion of a two-decimal currency.
+ */
+export const MAX_CART_SUBTOTAL = 10_000_000_000_000;
+export const MAX_CART_LINES = 500;
+
+async function assertCartBounds(tx: StoreTx, cartId: string): Promise<void> {
+  // total() is a float sum: it cannot overflow the way sum() of integers would, and the bound is far below 2^53.
+  const [row] = await prepared(dbOf(tx), "cart.bounds", (d) =>
+    d.select({ lines: sql<number>`count(*)`, subtotal: sql<number>`total(${cartLines.unitPrice} * ${cartLines.quantity})` }).from(cartLines).where(eq(cartLines.cartId, sql.placeholder("id"))).prepare(),
+  ).all({ id: cartId });
+  if (row && Number(row.lines) > MAX_CART_LINES) throw new ValidationFailed("cart.too_many_lines", `A cart holds at most ${MAX_CART_LINES} lines`, { field: "lines" });
+  if (row && Number(row.subtotal) > MAX_CART_SUBTOTAL) {
+    throw new ValidationFailed("cart.amount_too_large", "This cart's amount would be larger than a cart can hold", { field: "lines", max: MAX_CART_SUBTOTAL });
+  }
+}
+
 async function touch(tx: StoreTx, cartId: string, now: number): Promise<void> {
   await updateById(tx, carts, cartId, { updatedAt: now });
 }
@@ -116,6 +135,7 @@ export async function createCart(ctx: Ctx, input: { currency?: string; email?: s
     };
     await insertRow(tx, carts, row);
     for (const it of input.items ?? []) await addLineInTx(tx, ctx, row, it.variantId, it.quantity);
+    if (input.items?.length) await assertCartBounds(tx, id);
   }, CART_WRITE);
   return id;
 }
@@ -124,6 +144,7 @@ export async function addLine(ctx: Ctx, input: { cartId: string; variantId: stri
   await withTx(ctx, async (tx) => {
     const cart = await openCart(tx, input.cartId);
     await addLineInTx(tx, ctx, cart, input.variantId, input.quantity);
+    await assertCartBounds(tx, cart.id);
     await touch(tx, cart.id, ctx.clock.now());
   }, CART_WRITE);
 }
@@ -144,6 +165,7 @@ export async function updateLine(ctx: Ctx, input: { cartId: string; lineId: stri
     else {
       if (input.quantity > line.quantity) await sellable(tx, ctx, line.variantId, cart.currency, input.quantity);
       await tx.update(cartLines).set({ quantity: input.quantity, updatedAt: now }).where(eq(cartLines.id, line.id));
+      if (input.quantity > line.quantity) await assertCartBounds(tx, cart.id);
     }
     await touch(tx, cart.id, now);
   }, CART_WRITE);
@@ -196,6 +218,7 @@ export async function acceptPrices(ctx: Ctx, id: string): Promise<void> {
       if (!price || !v) await tx.delete(cartLines).where(eq(cartLines.id, l.id));
       else if (price.amount !== l.unitPrice) await tx.update(cartLines).set({ unitPrice: price.amount, title: v.title, sku: v.sku, updatedAt: now }).where(eq(cartLines.id, l.id));
     }
+    await assertCartBounds(tx, cart.id);
     await touch(tx, cart.id, now);
   }, CART_WRITE);
 }

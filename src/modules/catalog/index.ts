@@ -1,5 +1,5 @@
 // The catalog's public API: the only file other modules import.
-export { getVariant, getVariants, listVariantIds, variantTitle, type VariantInfo } from "./lookup.ts";
+export { getVariant, getVariants, listVariantIds, stockPoliciesIn, variantTitle, type VariantInfo } from "./lookup.ts";
 export type { ProductStatus, TaxCategory } from "./catalog.tables.ts";
 export { productAdminRoutes } from "./admin.routes.ts";
 export { categoryAdminRoutes, collectionAdminRoutes } from "./taxonomy.routes.ts";

@@ -4,6 +4,7 @@ import type { Ctx } from "../../kernel/context.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { products, variants, type ProductStatus, type TaxCategory } from "./catalog.tables.ts";
 import { prepared } from "../../db/prepared.ts";
+import { dbOf, type StoreTx } from "../../db/tx.ts";
 import { catalogCache } from "./cache.ts";
 
 export interface VariantInfo {
@@ -126,6 +127,18 @@ export async function getVariants(ctx: Pick<Ctx, "store">, ids: readonly string[
     }
   }
   return ids.flatMap((id) => found.get(id) ?? []);
+}
+
+/**
+ * Stock policies as committed, read in the caller's transaction (never from the cache): what the order transaction
+ * takes stock by. A variant deleted meanwhile is missing from the map.
+ */
+export async function stockPoliciesIn(tx: StoreTx, ids: readonly string[]): Promise<Map<string, { trackInventory: boolean; allowBackorder: boolean }>> {
+  const rows = await prepared(dbOf(tx), "catalog.stockPolicies", (d) =>
+    d.select({ id: variants.id, trackInventory: variants.trackInventory, allowBackorder: variants.allowBackorder })
+      .from(variants).where(sql`${variants.id} in (select value from json_each(${sql.placeholder("ids")}))`).prepare(),
+  ).all({ ids: JSON.stringify([...new Set(ids)]) });
+  return new Map(rows.map((r) => [r.id, { trackInventory: r.trackInventory, allowBackorder: r.allowBackorder }]));
 }
 
 export async function listVariantIds(ctx: Pick<Ctx, "store">): Promise<string[]> {

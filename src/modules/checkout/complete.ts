@@ -7,11 +7,12 @@
 // authorization is voided after it. Completing an already completed cart returns its order (idempotent).
 import { eq } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
-import { Conflict } from "../../kernel/errors.ts";
-import { withTx } from "../../db/tx.ts";
+import { AppError, Conflict } from "../../kernel/errors.ts";
+import { dbOf, withTx } from "../../db/tx.ts";
 import { updateById } from "../../db/prepared.ts";
-import { carts, cartRow, loadCart } from "../cart/index.ts";
+import { carts, loadCart, readCart } from "../cart/index.ts";
 import { InsufficientStock } from "../inventory/index.ts";
+import { stockPoliciesIn } from "../catalog/index.ts";
 import { getProvider, paymentRow, payments, recordPaymentEvent, type PaymentRow } from "../payments/index.ts";
 import { capturePayment, getOrderRow, placeOrderInTx, type OrderRow } from "../orders/index.ts";
 import { assertReadyToPay, paymentFailure, providerContext, sessionPatch, voidQuietly, type CheckoutDeps } from "./payment-session.ts";
@@ -28,15 +29,32 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
   if (loaded.cart.status === "completed" && loaded.cart.orderId) {
     return { order: await captureIfDue(ctx, await getOrderRow(ctx.store.db, loaded.cart.orderId), deps), created: false };
   }
-  assertReadyToPay(loaded, true);
   const { cart, lines, priced } = loaded;
-  if (!cart.paymentId) throw new Conflict("cart.payment_required", "Start a payment session first (POST /payment)", { cartId });
-  let payment = await paymentRow(ctx.store.db, cart.paymentId);
-  if (payment.amount !== priced.total.amount || payment.currency !== priced.total.currency) {
-    throw new Conflict("cart.payment_outdated", "The cart changed after the payment session was created; start a new one", {
-      paymentAmount: { amount: payment.amount, currency: payment.currency }, cartTotal: priced.total,
-    });
+  if (!cart.paymentId) {
+    assertReadyToPay(loaded, true);
+    throw new Conflict("cart.payment_required", "Start a payment session first (POST /payment)", { cartId });
   }
+  const sessionId = cart.paymentId;
+  // A refusal from here on leaves an authorization nothing will use: it is voided (the buyer starts a new session).
+  const refuse = async (err: AppError): Promise<never> => {
+    await voidQuietly(ctx, sessionId, deps, err.reason);
+    throw err;
+  };
+  try {
+    assertReadyToPay(loaded, true);
+  } catch (err) {
+    if (err instanceof AppError && err.reason !== "cart.completed") await refuse(err);
+    throw err;
+  }
+  let payment = await paymentRow(ctx.store.db, sessionId);
+  if (payment.amount !== priced.total.amount || payment.currency !== priced.total.currency) {
+    await refuse(new Conflict("cart.payment_outdated", "The cart changed after the payment session was created; start a new one", {
+      paymentAmount: { amount: payment.amount, currency: payment.currency }, cartTotal: priced.total,
+    }));
+  }
+  // A line whose variant is gone from the catalog (deleted after the session): nothing to take stock of.
+  const gone = lines.find((l) => !priced.variants.has(l.variantId));
+  if (gone) await refuse(new Conflict("cart.variant_unavailable", "A product in this cart is no longer for sale; remove it and start a new payment session", { variantId: gone.variantId, lineId: gone.id }));
   const pc = providerContext(ctx, deps);
   const s = await getProvider(payment.provider).retrieve(pc, payment.providerRef);
   if (s.status !== payment.status || s.providerRef !== payment.providerRef) {
@@ -52,23 +70,33 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
     await checkoutFaults.afterAuthorize?.(cartId);
     const paid = payment;
     ({ order, created } = await withTx(ctx, async (tx) => {
-      const fresh = await cartRow(tx, cartId);
+      // Read again under the store's lock: the order is built from the cart as read before the provider call.
+      const current = await readCart(dbOf(tx), cartId);
+      const fresh = current.cart;
       if (fresh.status === "completed" && fresh.orderId) return { order: await getOrderRow(tx, fresh.orderId), created: false };
       if (fresh.paymentId !== paid.id) {
         throw new Conflict("cart.payment_outdated", "A new payment session replaced this one while completing; complete again", { paymentId: paid.id });
       }
+      // An edit committed since (a line, the address, the e-mail) was answered 200 and would be lost: refuse
+      // instead; the catch voids the authorization.
+      if (JSON.stringify(current) !== JSON.stringify({ cart, lines })) {
+        throw new Conflict("cart.changed", "The cart changed while it was being completed; review it and start a new payment session", { cartId });
+      }
+      // Stock is taken by the policies as they are now (an admin may have turned tracking on meanwhile).
+      const policies = await stockPoliciesIn(tx, lines.map((l) => l.variantId));
+      const deleted = lines.find((l) => !policies.has(l.variantId));
+      if (deleted) throw new Conflict("cart.variant_unavailable", "A product in this cart is no longer for sale; remove it and start a new payment session", { variantId: deleted.variantId, lineId: deleted.id });
       const placed = await placeOrderInTx(tx, ctx, {
         cartId, paymentId: paid.id, status: "pending", email: cart.email!, currency: cart.currency,
         shippingAddress: cart.shippingAddress!, billingAddress: cart.billingAddress ?? cart.shippingAddress!,
         shippingMethod: { optionId: priced.shippingMethod!.optionId, name: priced.shippingMethod!.name, carrier: priced.shippingMethod!.carrier, amount: priced.shippingTotal.amount, currency: cart.currency },
         lines: lines.map((l, i) => {
-          const v = priced.variants.get(l.variantId)!;
           const p = priced.lines[i]!;
           return {
             variantId: l.variantId, title: l.title, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, total: p.total.amount,
             taxTotal: p.taxLines.reduce((s2, t) => s2 + t.amount.amount, 0),
             taxLines: p.taxLines.map((t) => ({ code: t.code, name: t.name, rate: t.rate, amount: t.amount.amount })),
-            policy: { trackInventory: v.trackInventory, allowBackorder: v.allowBackorder },
+            policy: policies.get(l.variantId)!,
           };
         }),
         totals: { subtotal: priced.subtotal.amount, discountTotal: priced.discountTotal.amount, shippingTotal: priced.shippingTotal.amount, taxTotal: priced.taxTotal.amount, total: priced.total.amount },

@@ -68,11 +68,14 @@ export async function createPaymentSession(ctx: Ctx, cartId: string, input: { pr
     cartId, amount: total, email: loaded.cart.email, data: input.data ?? null, idempotencyKey: id, captureMethod: "manual",
   });
   let row: PaymentRow;
+  // The session this one replaces, read under the lock: another session may have been started meanwhile.
+  let replaced: string | null = null;
   try {
     row = await withTx(ctx, async (tx) => {
       // The cart may have been completed while the provider answered: then this new session is not needed.
       const fresh = await cartRow(tx, cartId);
       if (fresh.status !== "open") throw new Conflict("cart.completed", "This cart is already completed", { cartId, orderId: fresh.orderId });
+      replaced = fresh.paymentId;
       const p = await insertPayment(tx, ctx, {
         id, cartId, orderId: null, provider: provider.id, captureMethod: settings.captureMethod, amount: total.amount, currency: total.currency,
         capturedAmount: 0, refundedAmount: 0, ...sessionPatch(s),
@@ -86,7 +89,7 @@ export async function createPaymentSession(ctx: Ctx, cartId: string, input: { pr
     }
     throw err;
   }
-  if (loaded.cart.paymentId) await voidQuietly(ctx, loaded.cart.paymentId, deps, "replaced by a new payment session");
+  if (replaced) await voidQuietly(ctx, replaced, deps, "replaced by a new payment session");
   const failure = paymentFailure(row);
   if (failure?.reason === "payment.declined") throw failure;
   const v = paymentView(row);

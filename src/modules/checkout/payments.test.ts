@@ -98,4 +98,28 @@ describe("sandbox payments at checkout", () => {
     expect(keys.some((k) => k.startsWith("order.cancelled:"))).toBe(true);
     expect(keys.some((k) => k.startsWith("refund:"))).toBe(true);
   });
+
+  test("a completion refused before the order (cart emptied, product deleted) voids the authorization it will never use", async () => {
+    await using f = await checkoutFixture();
+    const status = async (pid: string) => (await f.t.platform.pool.get(f.s.id).then((s) => s.client.execute({ sql: "select status from payments where id = ?", args: [pid] }))).rows[0]!.status;
+    const v = await f.product(1_000, 5);
+    const emptied = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    const p1 = await f.pay(emptied);
+    const lineId = (await f.store(`/carts/${emptied}`)).body.lines[0].id as string;
+    expect((await f.store(`/carts/${emptied}/lines/${lineId}`, { method: "DELETE" })).status).toBeLessThan(300);
+    const r1 = await f.complete(emptied);
+    expect(r1.status).toBe(422);
+    expect(r1.body.error.reason).toBe("cart.empty");
+    expect(await status(p1.body.id)).toBe("voided");
+
+    const gone = await f.product(2_000, 5);
+    const cart = await f.readyCart([{ variantId: gone, quantity: 1 }]);
+    const p2 = await f.pay(cart);
+    const productId = (await f.admin("/products?limit=100")).body.data.find((p: any) => p.variants.some((x: any) => x.id === gone)).id;
+    expect((await f.admin(`/products/${productId}`, { method: "DELETE" })).status).toBe(204);
+    const r2 = await f.complete(cart);
+    expect(r2.status).toBe(409);
+    expect(r2.body.error.reason).toBe("cart.variant_unavailable");
+    expect(await status(p2.body.id)).toBe("voided");
+  });
 });

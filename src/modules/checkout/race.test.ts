@@ -95,4 +95,87 @@ describe("no overselling", () => {
     expect(done.status).toBe(201);
     expect(await status(second.id)).toBe("captured");
   });
+
+  test("a cart edited while it is being completed: 409 cart.changed, no order, the authorization voided; the edit stands", async () => {
+    await using f = await checkoutFixture();
+    const variantId = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId, quantity: 1 }]);
+    const pay = await f.pay(id);
+    const lineId = (await f.store(`/carts/${id}`)).body.lines[0].id as string;
+    let edit = 0;
+    // The buyer changes the quantity in another tab while the provider answers the completion.
+    checkoutFaults.afterAuthorize = async () => {
+      checkoutFaults.afterAuthorize = null;
+      edit = (await f.store(`/carts/${id}/lines/${lineId}`, { method: "PATCH", json: { quantity: 3 } })).status;
+    };
+    try {
+      const r = await f.complete(id);
+      expect(r.status).toBe(409);
+      expect(r.body.error.reason).toBe("cart.changed");
+    } finally {
+      checkoutFaults.afterAuthorize = null;
+    }
+    expect(edit).toBe(200);
+    expect(await rows(f, "select id from orders where cart_id = ?", [id])).toHaveLength(0);
+    expect((await rows(f, "select status from payments where id = ?", [pay.body.id]))[0]!.status).toBe("voided");
+    // What the buyer sees is what they get: a new session for the edited cart, then the order has 3.
+    expect((await f.pay(id)).status).toBe(201);
+    const done = await f.complete(id);
+    expect(done.status).toBe(201);
+    expect(done.body.lines[0].quantity).toBe(3);
+  });
+
+  test("two payment sessions started at once: every session but the one the cart keeps is voided", async () => {
+    await using f = await checkoutFixture();
+    const variantId = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId, quantity: 1 }]);
+    await f.pay(id);
+    await Promise.all([f.pay(id), f.pay(id)]);
+    const kept = (await rows(f, "select payment_id from carts where id = ?", [id]))[0]!.payment_id;
+    const all = await rows(f, "select id, status from payments where cart_id = ? order by id", [id]);
+    expect(all).toHaveLength(3);
+    expect(all.filter((p) => p.status === "authorized").map((p) => p.id)).toEqual([kept]);
+    expect(all.filter((p) => p.status === "voided")).toHaveLength(2);
+  });
+
+  test("stock tracking turned on while a cart completes: the order transaction takes stock by the new policy (409, no oversell)", async () => {
+    await using f = await checkoutFixture();
+    const variantId = await f.product(1_000, null); // untracked: sells without stock
+    const id = await f.readyCart([{ variantId, quantity: 3 }]);
+    const pay = await f.pay(id);
+    const productId = (await f.admin("/products?limit=100")).body.data.find((p: any) => p.variants.some((v: any) => v.id === variantId)).id;
+    checkoutFaults.afterAuthorize = async () => {
+      checkoutFaults.afterAuthorize = null;
+      expect((await f.admin(`/products/${productId}/variants/${variantId}`, { method: "PATCH", json: { trackInventory: true } })).status).toBe(200);
+    };
+    try {
+      const r = await f.complete(id);
+      expect(r.status).toBe(409);
+      expect(r.body.error.reason).toBe("cart.insufficient_stock");
+    } finally {
+      checkoutFaults.afterAuthorize = null;
+    }
+    expect((await rows(f, "select status from payments where id = ?", [pay.body.id]))[0]!.status).toBe("voided");
+    const level = await f.admin(`/inventory/variants/${variantId}`);
+    expect(level.body).toMatchObject({ trackInventory: true, onHand: 0 });
+  });
+
+  test("stock held only at another location: the sale takes it from there (no negative default), and a cancel puts it back there", async () => {
+    await using f = await checkoutFixture();
+    const variantId = await f.product(1_000, 0);
+    const wh = await f.admin("/inventory/locations", { json: { name: "Warehouse B" } });
+    expect(wh.status).toBe(201);
+    expect((await f.admin("/inventory/adjustments", { json: { variantId, delta: 2, reason: "received", locationId: wh.body.id } })).status).toBe(201);
+    const id = await f.readyCart([{ variantId, quantity: 2 }]);
+    await f.pay(id);
+    const order = await f.complete(id);
+    expect(order.status).toBe(201);
+    const levels = async () => Object.fromEntries((await rows(f, "select location_id, on_hand from inventory_levels where variant_id = ?", [variantId])).map((r) => [r.location_id, r.on_hand]));
+    const before = await levels();
+    expect(before[wh.body.id]).toBe(0);
+    expect(Object.values(before).every((n) => Number(n) >= 0)).toBe(true);
+    expect((await rows(f, "select location_id from order_lines where order_id = ?", [order.body.id]))[0]!.location_id).toBe(wh.body.id);
+    expect((await f.admin(`/orders/${order.body.id}/cancel`, { json: { reason: "changed mind" } })).status).toBe(200);
+    expect((await levels())[wh.body.id]).toBe(2);
+  });
 });

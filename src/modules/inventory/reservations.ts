@@ -10,7 +10,7 @@ import { insertRow } from "../../db/prepared.ts";
 import { recordAudit } from "../audit/index.ts";
 import { inventoryReservations } from "./inventory.tables.ts";
 import { InsufficientStock } from "./inventory.errors.ts";
-import { adjustInTx, availability, defaultLocationId, moveStockInTx, requireVariant, resolveLocation, signalLowStock, type AdjustmentRow } from "./stock.ts";
+import { adjustInTx, availability, defaultLocationId, moveStockInTx, requireVariant, resolveLocation, sellingLocationId, signalLowStock, type AdjustmentRow } from "./stock.ts";
 
 type AuditCtx = Pick<Ctx, "actor" | "requestId" | "clock">;
 export type ReservationRow = typeof inventoryReservations.$inferSelect;
@@ -102,8 +102,9 @@ export async function commitInTx(tx: StoreTx, ctx: AuditCtx, id: string): Promis
 
 /**
  * A sale in one step (the checkout's order transaction): the same checks and rows as reserveInTx + commitInTx —
- * availability over all locations, a hold at the default location (written already committed, referencing the
- * order), a "sold" ledger row taking the quantity off the default location's level, one audit entry
+ * availability over all locations, a hold at the location it sells from (sellingLocationId: the default when it has
+ * the stock; written already committed, referencing the order), a "sold" ledger row taking the quantity off that
+ * location's level, one audit entry
  * (inventory.adjusted, naming the hold) and the low-stock signal — with each row read and written once.
  */
 export async function sellInTx(
@@ -113,11 +114,11 @@ export async function sellInTx(
     throw new ValidationFailed("inventory.invalid_quantity", "quantity must be a positive integer", { field: "quantity" });
   }
   const now = ctx.clock.now();
-  const locationId = await defaultLocationId(tx, now);
   const before = await availability(tx, input.variantId, now);
   if (policy.trackInventory && !policy.allowBackorder && before.available < input.quantity) {
     throw new InsufficientStock(input.variantId, input.quantity, Math.max(0, before.available));
   }
+  const locationId = policy.trackInventory ? await sellingLocationId(tx, input.variantId, input.quantity, now) : await defaultLocationId(tx, now);
   const reservation: ReservationRow = {
     id: newId("rsv", now), variantId: input.variantId, locationId, quantity: input.quantity, reference: input.reference,
     status: "committed", expiresAt: null, createdAt: now, updatedAt: now,

@@ -38,6 +38,28 @@ export async function defaultLocationId(tx: StoreTx, now: number): Promise<strin
   return id;
 }
 
+/**
+ * Where a sale of `quantity` takes its stock from: the default location when it has that much available (or when it
+ * is the only one), else the location with the most available. One location per order line: a quantity that no
+ * single location holds is taken from the one with the most (it goes negative there; the ledger shows it).
+ */
+export async function sellingLocationId(tx: StoreTx, variantId: string, quantity: number, now: number): Promise<string> {
+  const locations = await prepared(dbOf(tx), "inventory.locations", (d) => d.select({ id: stockLocations.id, isDefault: stockLocations.isDefault }).from(stockLocations).prepare()).all();
+  const def = locations.find((l) => l.isDefault);
+  if (!def) return defaultLocationId(tx, now);
+  if (locations.length === 1) return def.id;
+  const here = async (id: string) => (await availability(tx, variantId, now, id)).available;
+  const atDefault = await here(def.id);
+  if (atDefault >= quantity) return def.id;
+  let best = { id: def.id, available: atDefault };
+  for (const l of locations) {
+    if (l.isDefault) continue;
+    const a = await here(l.id);
+    if (a > best.available) best = { id: l.id, available: a };
+  }
+  return best.id;
+}
+
 export async function resolveLocation(tx: StoreTx, locationId: string | undefined, now: number): Promise<string> {
   if (locationId === undefined) return defaultLocationId(tx, now);
   const found = isId("loc", locationId) ? (await tx.select({ id: stockLocations.id }).from(stockLocations).where(eq(stockLocations.id, locationId)))[0] : undefined;
