@@ -12,12 +12,12 @@ import { Elysia } from "elysia";
 import { createHash } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { Platform } from "../platform.ts";
-import { actorScope, type Actor } from "../kernel/context.ts";
+import { actorScope, IDEMPOTENCY_TTL_MS, type Actor } from "../kernel/context.ts";
 import { Conflict, ValidationFailed } from "../kernel/errors.ts";
 import { withTx } from "../db/tx.ts";
 import { idempotencyKeys } from "./idempotency.tables.ts";
 
-export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+export { IDEMPOTENCY_TTL_MS };
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
 interface Pending {
@@ -33,20 +33,39 @@ interface Pending {
 const pendingOf = new WeakMap<Request, Pending>();
 const inFlight = new Set<string>();
 
-function canonical(value: unknown): string {
+/** Nesting past this in a body sent with an Idempotency-Key is refused (422) rather than walked. */
+const MAX_DEPTH = 64;
+/**
+ * A publishable key is public: every buyer of the store shares its key space, so a replay goes to whoever sends the
+ * same key and body. Keys from the storefront must be hard to guess (a UUID is 36 characters).
+ */
+const MIN_PUBLIC_KEY_LENGTH = 16;
+
+class TooDeep extends Error {}
+
+/**
+ * The body as one string, the same for the same request whatever the order of object keys. A file part of a
+ * multipart body counts by its name, type and the SHA-256 of its bytes: another file is another request.
+ */
+async function canonical(value: unknown, depth = 0): Promise<string> {
+  if (depth > MAX_DEPTH) throw new TooDeep();
   if (value === undefined || value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value instanceof Blob) {
+    const digest = createHash("sha256").update(new Uint8Array(await value.arrayBuffer())).digest("hex");
+    return JSON.stringify({ file: value instanceof File ? value.name : null, type: value.type, size: value.size, sha256: digest });
+  }
+  if (Array.isArray(value)) return `[${(await Promise.all(value.map((v) => canonical(v, depth + 1)))).join(",")}]`;
   const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(",")}}`;
+  const parts = await Promise.all(Object.keys(obj).sort().map(async (k) => `${JSON.stringify(k)}:${await canonical(obj[k], depth + 1)}`));
+  return `{${parts.join(",")}}`;
 }
 
 /** Who is calling, from what the auth plugins derived: store routes give `ctx`, admin routes `principal`. */
-function caller(c: Record<string, unknown>): { storeId: string; scope: string } | null {
+function caller(c: Record<string, unknown>): { storeId: string; scope: string; publicKey: boolean } | null {
   const ctx = c.ctx as { storeId: string; actor: Actor } | undefined;
-  if (ctx?.storeId && ctx.actor) return { storeId: ctx.storeId, scope: actorScope(ctx.actor) };
-  const p = c.principal as { storeId: string; actor: Actor } | undefined;
-  if (p?.storeId && p.actor) return { storeId: p.storeId, scope: actorScope(p.actor) };
-  return null;
+  const who = ctx?.storeId && ctx.actor ? ctx : (c.principal as { storeId: string; actor: Actor } | undefined);
+  if (!who?.storeId || !who.actor) return null;
+  return { storeId: who.storeId, scope: actorScope(who.actor), publicKey: who.actor.type === "key" && who.actor.keyType === "publishable" };
 }
 
 export function idempotency(platform: Platform) {
@@ -59,15 +78,26 @@ export function idempotency(platform: Platform) {
       const who = caller(c as unknown as Record<string, unknown>);
       if (!who) return; // routes without a store credential (login, inbound hooks) have their own dedup
       if (!KEY_RE.test(key)) throw new ValidationFailed("idempotency.invalid_key", "Idempotency-Key must be 1–255 visible ASCII characters", { field: "Idempotency-Key" });
+      if (who.publicKey && key.length < MIN_PUBLIC_KEY_LENGTH) {
+        throw new ValidationFailed("idempotency.key_too_short", `With a publishable key, an Idempotency-Key must be a random value of at least ${MIN_PUBLIC_KEY_LENGTH} characters (e.g. a UUID): buyers share that key's space`, { field: "Idempotency-Key" });
+      }
       const url = new URL(request.url);
       const path = url.pathname + url.search;
-      const hash = createHash("sha256").update(`POST ${path}\n${canonical(c.body)}`).digest("hex");
+      let body: string;
+      try {
+        body = await canonical(c.body);
+      } catch (e) {
+        if (e instanceof TooDeep) throw new ValidationFailed("idempotency.body_too_deep", `A request with an Idempotency-Key may nest at most ${MAX_DEPTH} levels`, { field: "body" });
+        throw e;
+      }
+      const hash = createHash("sha256").update(`POST ${path}\n${body}`).digest("hex");
       const store = await platform.pool.get(who.storeId);
       const row = (await store.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, who.scope), eq(idempotencyKeys.key, key))))[0];
       const now = platform.clock.now();
       if (row && row.expiresAt > now) {
         if (row.requestHash !== hash) {
-          throw new Conflict("idempotency.key_reused", "This Idempotency-Key was used with another request; use a new key for a new request", { path: row.path });
+          // Nothing of the first request is told (its path may hold another buyer's cart id).
+          throw new Conflict("idempotency.key_reused", "This Idempotency-Key was used with another request; use a new key for a new request");
         }
         pendingOf.set(request, { ...who, key, hash, path, marker: "", replay: true });
         set.status = row.status;

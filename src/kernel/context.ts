@@ -8,6 +8,9 @@ export type Actor =
   | { type: "user"; userId: string; permissions: readonly string[] }
   | { type: "system"; name: string };
 
+/** How long an Idempotency-Key's answer is kept and replayed (API.md: 24 h; http/idempotency.ts, refunds). */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+
 /** Who an actor is, as one string: what an Idempotency-Key is scoped to (http/idempotency.ts, refunds). */
 export const actorScope = (a: Actor): string => (a.type === "key" ? a.keyId : a.type === "user" ? a.userId : `system:${a.name}`);
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { catalogFixture, productBody, type CatalogFixture } from "./catalog.testing.ts";
+import { adminHeaders } from "../../testing/harness.ts";
 import { detectImageType, MAX_UPLOAD_BYTES, mediaDir, storeMediaDir } from "./media.ts";
 import { productImage } from "./png.ts";
 
@@ -79,6 +80,24 @@ describe("admin media", () => {
     expect(tooBig.body.error.reason).toBe("media.too_large");
     expect((await upload(productImage([1, 1, 1], 4), "")).status).toBe(422);
     expect((await upload(productImage([1, 1, 1], 4), "   ")).body.error.reason).toBe("media.alt_required");
+  });
+
+  test("an upload with an Idempotency-Key: the same file again replays; another file under that key is 409, not a replay", async () => {
+    const send = async (png: Uint8Array<ArrayBuffer>) => {
+      const fd = new FormData();
+      fd.set("file", new File([png], "tee.png", { type: "image/png" }));
+      fd.set("alt", "A tee");
+      const res = await f.t.request(`/v1/admin/products/${productId}/media`, { method: "POST", headers: adminHeaders(f.s.sk, { "idempotency-key": "media-upload-1" }), body: fd });
+      return { status: res.status, replayed: res.headers.get("idempotent-replayed"), body: (await res.json()) as any };
+    };
+    const red = productImage([200, 20, 20], 8);
+    const first = await send(red);
+    expect(first.status).toBe(201);
+    const again = await send(red);
+    expect(again).toMatchObject({ status: 201, replayed: "true", body: { id: first.body.id } });
+    const blue = await send(productImage([20, 20, 200], 8));
+    expect(blue.status).toBe(409);
+    expect(blue.body.error.reason).toBe("idempotency.key_reused");
   });
 
   test("external https URLs with alt text; http, javascript: and missing alt are refused", async () => {

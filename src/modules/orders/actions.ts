@@ -3,7 +3,7 @@
 // refunds cannot both pass the "not above captured" check with the provider answering in between.
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
-import { actorScope, type Ctx } from "../../kernel/context.ts";
+import { actorScope, IDEMPOTENCY_TTL_MS, type Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
 import { KeyedLock } from "../../kernel/lock.ts";
 import { newId } from "../../kernel/ids.ts";
@@ -275,6 +275,11 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
     let attempt = requestKey === null ? undefined : await attemptOf(ctx, o.id, requestKey);
     const resumed = attempt !== undefined;
     if (attempt) {
+      // Past 24 h the idempotency layer has forgotten the key, but the refund has not: a recorded refund's key never
+      // makes another one (an honest late retry would refund twice), and a plain 201 would read as a new refund.
+      if (attempt.status !== "requested" && attempt.createdAt + IDEMPOTENCY_TTL_MS <= ctx.clock.now()) {
+        throw new Conflict("refund.key_expired", "This Idempotency-Key made a refund more than 24 hours ago; use a new key for a new refund", { refundId: attempt.id });
+      }
       // The same key must mean the same refund (the idempotency layer answers this only once it stored an answer).
       if ((input.amount !== undefined && input.amount !== attempt.amount) || input.reason !== attempt.reason) {
         throw new Conflict("idempotency.key_reused", "This Idempotency-Key was used with another request; use a new key for a new request", { refundId: attempt.id });
