@@ -107,7 +107,7 @@ describe("Idempotency-Key", () => {
     expect(JSON.stringify(b.body)).not.toContain(a.body.id);
   });
 
-  test("a body nested deeper than 64 levels with a key is refused (422), not a 500", async () => {
+  test("a body nested deeper than 64 levels, or holding more than 100,000 values, with a key is refused (422), not a 500", async () => {
     await using f = await checkoutFixture();
     const v = await f.product(1_000, 5);
     const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
@@ -116,5 +116,9 @@ describe("Idempotency-Key", () => {
     const res = await f.t.request(`/v1/store/carts/${id}/payment`, { method: "POST", headers: { ...storeHeaders(f.s.pk, key("pay-deep-2b8e4c1a9f07")), "content-type": "application/json" }, body });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: { reason: string } }).error.reason).toBe("idempotency.body_too_deep");
+    // Wide instead of deep: the walk is bounded in values too.
+    const wide = await f.store(`/carts/${id}/payment`, { json: { provider: "sandbox", data: { card: "4242424242424242", x: new Array(200_000).fill(0) } }, headers: key("pay-wide-5d1c7a3e9b20") });
+    expect(wide.status).toBe(422);
+    expect(wide.body.error.reason).toBe("idempotency.body_too_large");
   });
 });

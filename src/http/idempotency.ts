@@ -33,31 +33,48 @@ interface Pending {
 const pendingOf = new WeakMap<Request, Pending>();
 const inFlight = new Set<string>();
 
-/** Nesting past this in a body sent with an Idempotency-Key is refused (422) rather than walked. */
+/** A body sent with an Idempotency-Key is walked to compare it: deeper or larger than this is refused (422). */
 const MAX_DEPTH = 64;
+const MAX_NODES = 100_000;
 /**
  * A publishable key is public: every buyer of the store shares its key space, so a replay goes to whoever sends the
  * same key and body. Keys from the storefront must be hard to guess (a UUID is 36 characters).
  */
 const MIN_PUBLIC_KEY_LENGTH = 16;
 
-class TooDeep extends Error {}
+class BodyTooComplex extends Error {
+  constructor(readonly reason: "idempotency.body_too_deep" | "idempotency.body_too_large") {
+    super(reason);
+  }
+}
 
 /**
  * The body as one string, the same for the same request whatever the order of object keys. A file part of a
- * multipart body counts by its name, type and the SHA-256 of its bytes: another file is another request.
+ * multipart body counts by its name, type, size and SHA-256 (`digests`, hashed beforehand): another file is another
+ * request. Synchronous and bounded: this runs before the handler on any body a caller sends.
  */
-async function canonical(value: unknown, depth = 0): Promise<string> {
-  if (depth > MAX_DEPTH) throw new TooDeep();
+function canonical(value: unknown, digests: Map<Blob, string>, depth: number, budget: { nodes: number }): string {
+  if (depth > MAX_DEPTH) throw new BodyTooComplex("idempotency.body_too_deep");
+  if (--budget.nodes < 0) throw new BodyTooComplex("idempotency.body_too_large");
   if (value === undefined || value === null || typeof value !== "object") return JSON.stringify(value ?? null);
   if (value instanceof Blob) {
-    const digest = createHash("sha256").update(new Uint8Array(await value.arrayBuffer())).digest("hex");
-    return JSON.stringify({ file: value instanceof File ? value.name : null, type: value.type, size: value.size, sha256: digest });
+    return JSON.stringify({ file: value instanceof File ? value.name : null, type: value.type, size: value.size, sha256: digests.get(value) ?? null });
   }
-  if (Array.isArray(value)) return `[${(await Promise.all(value.map((v) => canonical(v, depth + 1)))).join(",")}]`;
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, digests, depth + 1, budget)).join(",")}]`;
   const obj = value as Record<string, unknown>;
-  const parts = await Promise.all(Object.keys(obj).sort().map(async (k) => `${JSON.stringify(k)}:${await canonical(obj[k], depth + 1)}`));
-  return `{${parts.join(",")}}`;
+  return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k], digests, depth + 1, budget)}`).join(",")}}`;
+}
+
+/** The file parts of a multipart body (form fields are flat: only the top level holds them). */
+async function fileDigests(body: unknown): Promise<Map<Blob, string>> {
+  const digests = new Map<Blob, string>();
+  if (body === null || typeof body !== "object") return digests;
+  for (const v of Object.values(body as Record<string, unknown>)) {
+    for (const b of Array.isArray(v) ? v : [v]) {
+      if (b instanceof Blob && !digests.has(b)) digests.set(b, createHash("sha256").update(new Uint8Array(await b.arrayBuffer())).digest("hex"));
+    }
+  }
+  return digests;
 }
 
 /** Who is calling, from what the auth plugins derived: store routes give `ctx`, admin routes `principal`. */
@@ -85,9 +102,12 @@ export function idempotency(platform: Platform) {
       const path = url.pathname + url.search;
       let body: string;
       try {
-        body = await canonical(c.body);
+        const multipart = request.headers.get("content-type")?.toLowerCase().startsWith("multipart/") ?? false;
+        body = canonical(c.body, multipart ? await fileDigests(c.body) : new Map(), 0, { nodes: MAX_NODES });
       } catch (e) {
-        if (e instanceof TooDeep) throw new ValidationFailed("idempotency.body_too_deep", `A request with an Idempotency-Key may nest at most ${MAX_DEPTH} levels`, { field: "body" });
+        if (e instanceof BodyTooComplex) {
+          throw new ValidationFailed(e.reason, `A request with an Idempotency-Key may nest at most ${MAX_DEPTH} levels and hold at most ${MAX_NODES} values`, { field: "body" });
+        }
         throw e;
       }
       const hash = createHash("sha256").update(`POST ${path}\n${body}`).digest("hex");

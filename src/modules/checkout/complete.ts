@@ -10,7 +10,7 @@ import type { Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict } from "../../kernel/errors.ts";
 import { dbOf, withTx } from "../../db/tx.ts";
 import { updateById } from "../../db/prepared.ts";
-import { carts, loadCart, readCart } from "../cart/index.ts";
+import { carts, loadCart, readCart, type CartLineRow, type CartRow } from "../cart/index.ts";
 import { InsufficientStock } from "../inventory/index.ts";
 import { stockPoliciesIn } from "../catalog/index.ts";
 import { getProvider, paymentRow, payments, recordPaymentEvent, type PaymentRow } from "../payments/index.ts";
@@ -22,6 +22,12 @@ export const checkoutFaults: { afterAuthorize: ((cartId: string) => void | Promi
 
 export interface KickOutbox {
   kick(storeId: string): void;
+}
+
+/** What the buyer set on a cart and its lines, without timestamps: an edit that set the same values changes nothing. */
+function contentOf(cart: CartRow, lines: CartLineRow[]): string {
+  const { updatedAt: _c, ...c } = cart;
+  return JSON.stringify({ c, l: lines.map(({ updatedAt: _l, ...l }) => l) });
 }
 
 export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps & { outbox?: KickOutbox }): Promise<{ order: OrderRow; created: boolean }> {
@@ -77,10 +83,15 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       if (fresh.paymentId !== paid.id) {
         throw new Conflict("cart.payment_outdated", "A new payment session replaced this one while completing; complete again", { paymentId: paid.id });
       }
-      // An edit committed since (a line, the address, the e-mail) was answered 200 and would be lost: refuse
-      // instead; the catch voids the authorization.
-      if (JSON.stringify(current) !== JSON.stringify({ cart, lines })) {
-        throw new Conflict("cart.changed", "The cart changed while it was being completed; review it and start a new payment session", { cartId });
+      // An edit committed since (a line, the address, the e-mail) was answered 200 and would be lost: refuse instead.
+      // The session is kept: completing again checks it against the cart as it is now.
+      if (contentOf(current.cart, current.lines) !== contentOf(cart, lines)) {
+        throw new Conflict("cart.changed", "The cart changed while it was being completed; review it and complete again", { cartId });
+      }
+      // A concurrent refusal may have voided this session since it was read (voidQuietly claims it first).
+      const held = await paymentRow(tx, paid.id);
+      if (held.status !== "authorized" || held.orderId !== null) {
+        throw new AppError("PAYMENT_FAILED", "payment.voided", "This payment was cancelled; start a new payment session", { paymentId: paid.id });
       }
       // Stock is taken by the policies as they are now (an admin may have turned tracking on meanwhile).
       const policies = await stockPoliciesIn(tx, lines.map((l) => l.variantId));
@@ -109,7 +120,8 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       return { order: placed, created: true };
     }));
   } catch (err) {
-    await voidQuietly(ctx, payment.id, deps, "the order could not be created");
+    // cart.changed keeps the session (see above); anything else leaves an authorization no order will use.
+    if (!(err instanceof AppError && err.reason === "cart.changed")) await voidQuietly(ctx, payment.id, deps, "the order could not be created");
     if (err instanceof InsufficientStock) {
       throw new Conflict("cart.insufficient_stock", "Not enough stock left for this cart; the payment was voided", {
         variantId: err.variantId, requested: err.requested, available: err.available, paymentId: payment.id,

@@ -96,14 +96,28 @@ export async function createPaymentSession(ctx: Ctx, cartId: string, input: { pr
   return { id: v.id, provider: v.provider, status: v.status, amount: v.amount, clientSecret: v.clientSecret, nextAction: v.nextAction, failureReason: v.failureReason };
 }
 
-/** Voids an authorization that will not become an order; never throws (the log keeps provider failures). */
+/**
+ * Voids an authorization that will not become an order; never throws (the log keeps provider failures).
+ * The payment is claimed first, under the store's lock: marked voided unless an order took it meanwhile, so a
+ * concurrent completion of the same session (the buyer's and Stripe's webhook, two tabs) either placed its order
+ * before (nothing is voided) or sees the payment voided in its order transaction and refuses. Then the provider is
+ * told; if it refuses, the payment stays voided here (no order may use it) and a void_failed event says so.
+ */
 export async function voidQuietly(ctx: Ctx, paymentId: string, deps: CheckoutDeps, why: string): Promise<void> {
   try {
-    const p = await paymentRow(ctx.store.db, paymentId);
-    // A payment that became an order's is never voided here (a late replacement must not cancel a placed order).
-    if (p.orderId !== null || (p.status !== "authorized" && p.status !== "requires_action")) return;
-    const s = await getProvider(p.provider).void(providerContext(ctx, deps), p.providerRef);
-    await withTx(ctx, (tx) => recordPaymentEvent(tx, ctx, p, { status: s.status === "voided" ? "voided" : p.status, providerRef: s.providerRef }, { type: s.status === "voided" ? "voided" : "void_failed", amount: p.amount, reference: s.providerRef, detail: s.failureReason ?? why }));
+    const claimed = await withTx(ctx, async (tx) => {
+      const p = await paymentRow(tx, paymentId);
+      // A payment that became an order's is never voided here (a late replacement must not cancel a placed order).
+      if (p.orderId !== null || (p.status !== "authorized" && p.status !== "requires_action")) return null;
+      await recordPaymentEvent(tx, ctx, p, { status: "voided" }, { type: "void_requested", amount: p.amount, reference: p.providerRef, detail: why });
+      return p;
+    });
+    if (!claimed) return;
+    const s = await getProvider(claimed.provider).void(providerContext(ctx, deps), claimed.providerRef);
+    await withTx(ctx, async (tx) => {
+      const p = await paymentRow(tx, paymentId);
+      await recordPaymentEvent(tx, ctx, p, { providerRef: s.providerRef }, { type: s.status === "voided" ? "voided" : "void_failed", amount: p.amount, reference: s.providerRef, detail: s.failureReason ?? why });
+    });
   } catch (err) {
     ctx.log.error("voiding a payment failed", { paymentId, err });
   }

@@ -96,7 +96,7 @@ describe("no overselling", () => {
     expect(await status(second.id)).toBe("captured");
   });
 
-  test("a cart edited while it is being completed: 409 cart.changed, no order, the authorization voided; the edit stands", async () => {
+  test("a cart edited while it is being completed: 409 cart.changed, no order; the edit stands and the next completion decides on the session", async () => {
     await using f = await checkoutFixture();
     const variantId = await f.product(1_000, 5);
     const id = await f.readyCart([{ variantId, quantity: 1 }]);
@@ -117,6 +117,10 @@ describe("no overselling", () => {
     }
     expect(edit).toBe(200);
     expect(await rows(f, "select id from orders where cart_id = ?", [id])).toHaveLength(0);
+    // The session is kept: completing again checks it against the cart as it is now (3 items: another total).
+    expect((await rows(f, "select status from payments where id = ?", [pay.body.id]))[0]!.status).toBe("authorized");
+    const again = await f.complete(id);
+    expect(again.body.error.reason).toBe("cart.payment_outdated");
     expect((await rows(f, "select status from payments where id = ?", [pay.body.id]))[0]!.status).toBe("voided");
     // What the buyer sees is what they get: a new session for the edited cart, then the order has 3.
     expect((await f.pay(id)).status).toBe(201);
@@ -177,5 +181,50 @@ describe("no overselling", () => {
     expect((await rows(f, "select location_id from order_lines where order_id = ?", [order.body.id]))[0]!.location_id).toBe(wh.body.id);
     expect((await f.admin(`/orders/${order.body.id}/cancel`, { json: { reason: "changed mind" } })).status).toBe(200);
     expect((await levels())[wh.body.id]).toBe(2);
+  });
+
+  test("an edit that sets the same values while completing changes nothing: the order is placed", async () => {
+    await using f = await checkoutFixture();
+    const variantId = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId, quantity: 1 }]);
+    await f.pay(id);
+    checkoutFaults.afterAuthorize = async () => {
+      checkoutFaults.afterAuthorize = null;
+      expect((await f.store(`/carts/${id}`, { method: "PATCH", json: { email: "ada@example.com" } })).status).toBe(200); // an auto-save
+    };
+    try {
+      expect((await f.complete(id)).status).toBe(201);
+    } finally {
+      checkoutFaults.afterAuthorize = null;
+    }
+  });
+
+  test("two completions of one session, one refused on a newer price: the refusal's void and the other's order never both happen", async () => {
+    await using f = await checkoutFixture();
+    const variantId = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId, quantity: 1 }]);
+    const pay = await f.pay(id);
+    const method = (await f.store(`/carts/${id}`)).body.shippingMethod;
+    const zone = (await f.admin("/shipping-zones")).body.data.find((z: any) => z.rates.some((r: any) => r.id === method.optionId));
+    // X (the buyer) is authorized and about to place the order. Meanwhile the merchant changes the rate and Y (Stripe's
+    // webhook, another tab) completes: the cart prices differently now, so Y refuses and voids the session. The cart
+    // rows did not change, so X's only protection is the payment's state in its order transaction.
+    let y: { status: number; body: any } | null = null;
+    checkoutFaults.afterAuthorize = async () => {
+      checkoutFaults.afterAuthorize = null;
+      expect((await f.admin(`/shipping-zones/${zone.id}/rates/${method.optionId}`, { method: "PATCH", json: { amount: 990 } })).status).toBe(200);
+      y = await f.complete(id);
+    };
+    let x;
+    try {
+      x = await f.complete(id);
+    } finally {
+      checkoutFaults.afterAuthorize = null;
+    }
+    expect(y!.body.error.reason).toBe("cart.payment_outdated");
+    expect(x.status).toBe(402);
+    expect(x.body.error.reason).toBe("payment.voided");
+    expect(await rows(f, "select id from orders where cart_id = ?", [id])).toHaveLength(0);
+    expect((await rows(f, "select status, order_id from payments where id = ?", [pay.body.id]))[0]).toEqual({ status: "voided", order_id: null });
   });
 });
