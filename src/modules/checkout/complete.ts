@@ -61,11 +61,18 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
   // A line whose variant is gone from the catalog (deleted after the session): nothing to take stock of.
   const gone = lines.find((l) => !priced.variants.has(l.variantId));
   if (gone) await refuse(new Conflict("cart.variant_unavailable", "A product in this cart is no longer for sale; remove it and start a new payment session", { variantId: gone.variantId, lineId: gone.id }));
+  // Voided here is final, even while the provider still says authorized (its void may be under way): never asked.
+  if (payment.status === "voided") throw paymentFailure(payment)!;
   const pc = providerContext(ctx, deps);
   const s = await getProvider(payment.provider).retrieve(pc, payment.providerRef);
   if (s.status !== payment.status || s.providerRef !== payment.providerRef) {
     const p0 = payment;
-    payment = await withTx(ctx, (tx) => recordPaymentEvent(tx, ctx, p0, sessionPatch(s), { type: s.status, amount: p0.amount, reference: s.providerRef, detail: s.failureReason }));
+    payment = await withTx(ctx, async (tx) => {
+      // Re-read under the lock: a void claimed meanwhile stays (the provider's "authorized" may predate it).
+      const cur = await paymentRow(tx, p0.id);
+      if (cur.status === "voided") return cur;
+      return recordPaymentEvent(tx, ctx, cur, sessionPatch(s), { type: s.status, amount: cur.amount, reference: s.providerRef, detail: s.failureReason });
+    });
   }
   const failure = paymentFailure(payment);
   if (failure) throw failure;

@@ -122,4 +122,20 @@ describe("sandbox payments at checkout", () => {
     expect(r2.body.error.reason).toBe("cart.variant_unavailable");
     expect(await status(p2.body.id)).toBe("voided");
   });
+
+  test("a payment voided here while the provider still says authorized (its void under way or failed) never becomes an order", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    const p = await f.pay(id);
+    const store = await f.t.platform.pool.get(f.s.id);
+    // What voidQuietly's claim writes before it asks the provider.
+    await store.client.execute({ sql: "update payments set status = 'voided' where id = ?", args: [p.body.id] });
+    const r = await f.complete(id);
+    expect(r.status).toBe(402);
+    expect(r.body.error.reason).toBe("payment.voided");
+    const row = (await store.client.execute({ sql: "select status, order_id from payments where id = ?", args: [p.body.id] })).rows[0]!;
+    expect([row.status, row.order_id]).toEqual(["voided", null]);
+    expect(Number((await store.client.execute({ sql: "select count(*) as n from orders where cart_id = ?", args: [id] })).rows[0]!.n)).toBe(0);
+  });
 });
