@@ -65,7 +65,8 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
   if (payment.status === "voided") throw paymentFailure(payment)!;
   const pc = providerContext(ctx, deps);
   const s = await getProvider(payment.provider).retrieve(pc, payment.providerRef);
-  if (s.status !== payment.status || s.providerRef !== payment.providerRef) {
+  // Any difference is recorded: a new next action (Stripe's `processing`: wait, do not confirm again) or reason too.
+  if (s.status !== payment.status || s.providerRef !== payment.providerRef || JSON.stringify(s.nextAction) !== JSON.stringify(payment.nextAction) || s.failureReason !== payment.failureReason) {
     const p0 = payment;
     payment = await withTx(ctx, async (tx) => {
       // Re-read under the lock: a void claimed meanwhile stays (the provider's "authorized" may predate it).

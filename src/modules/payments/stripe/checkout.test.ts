@@ -274,6 +274,86 @@ describe("stripe checkout", () => {
     }
   });
 
+  /** Runs `fn` with the store on manual capture (orders stay pending until captured), then back to automatic. */
+  async function onManualCapture(fn: () => Promise<void>): Promise<void> {
+    expect((await call("/v1/admin/settings/payments", { method: "PATCH", admin: true, json: { provider: "stripe", captureMethod: "manual" } })).status).toBe(200);
+    try {
+      await fn();
+    } finally {
+      await call("/v1/admin/settings/payments", { method: "PATCH", admin: true, json: { provider: "stripe", captureMethod: "automatic" } });
+    }
+  }
+
+  async function placedOrder(): Promise<{ orderId: string; intentId: string }> {
+    expect((await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: 1, reason: "received" } })).status).toBe(201);
+    const cartId = await readyCart();
+    expect((await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } })).status).toBeLessThan(300);
+    const placed = await call(`/v1/store/carts/${cartId}/complete`, { json: {} });
+    expect(placed.status).toBe(201);
+    return { orderId: placed.body.id, intentId: [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!.id };
+  }
+
+  test("cancelling an order whose Stripe payment is only authorized voids it (Stripe's canceled intent is the void) and restocks", async () => {
+    await onManualCapture(async () => {
+      const { orderId, intentId } = await placedOrder();
+      const stock = async () => (await call(`/v1/admin/inventory/variants/${variantId}`, { admin: true })).body.onHand as number;
+      const before = await stock();
+      const cancelled = await call(`/v1/admin/orders/${orderId}/cancel`, { admin: true, json: { reason: "buyer asked" } });
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ status: "cancelled", payment: { status: "voided" } });
+      expect(fake.intents.get(intentId)!.status).toBe("canceled");
+      expect(await stock()).toBe(before + 1);
+    });
+  });
+
+  test("a capture made in the Stripe dashboard: payment_intent.succeeded records it and the order is paid (a later capture is a no-op)", async () => {
+    await onManualCapture(async () => {
+      const { orderId, intentId } = await placedOrder();
+      expect((await call(`/v1/admin/orders/${orderId}`, { admin: true })).body).toMatchObject({ status: "pending", payment: { status: "authorized" } });
+      // The merchant captures in Stripe's dashboard.
+      const res = await fetch(`${fake.apiBase}/v1/payment_intents/${intentId}/capture`, { method: "POST", headers: { authorization: `Bearer ${SK}` } });
+      expect(res.status).toBe(200);
+      const ev = await deliver("payment_intent.succeeded", fake.intents.get(intentId));
+      expect(ev.ack.outcome).toBe("captured");
+      const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+      expect(o.body).toMatchObject({ status: "paid", payment: { status: "captured", capturedAmount: { amount: o.body.total.amount } } });
+      expect(o.body.timeline.filter((e: { type: string }) => e.type === "paid")).toHaveLength(1);
+      // The admin's capture button, pressed late: the order is already paid.
+      expect((await call(`/v1/admin/orders/${orderId}/capture`, { admin: true, json: {} })).status).toBe(200);
+    });
+  });
+
+  test("an event in a currency Trafi does not know (another store on a shared Stripe account) is acknowledged, not a 500", async () => {
+    const pi = { id: "pi_3FakeForeign00001", object: "payment_intent", amount: 1000, currency: "egp", metadata: { storeId: "store_other", cartId: "cart_x" }, status: "succeeded" };
+    const ev = await deliver("payment_intent.succeeded", pi);
+    expect(ev.ack).toMatchObject({ duplicate: false, outcome: "ignored" });
+  });
+
+  test("a webhook completion that loses a race to a cart edit answers 503 so Stripe sends it again; the redelivery completes", async () => {
+    const { checkoutFaults } = await import("../../checkout/complete.ts");
+    expect((await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: 1, reason: "received" } })).status).toBe(201);
+    const cartId = await readyCart();
+    await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.threeDS } } });
+    const pi = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+    fake.completeAction(pi.id);
+    checkoutFaults.afterAuthorize = async () => {
+      checkoutFaults.afterAuthorize = null;
+      await call(`/v1/store/carts/${cartId}`, { method: "PATCH", json: { email: "new@example.com" } });
+    };
+    const ev = await signedEvent(WHSEC, "payment_intent.amount_capturable_updated", fake.intents.get(pi.id), { timestamp: nowS() });
+    const send = () => t.request(`/v1/hooks/stripe/${S.id}`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": ev.header }, body: ev.payload });
+    try {
+      expect((await send()).status).toBe(503);
+    } finally {
+      checkoutFaults.afterAuthorize = null;
+    }
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ duplicate: false, outcome: "completed" });
+    const db = (await t.platform.pool.get(S.id)).db;
+    expect((await db.select().from(orders).where(eq(orders.cartId, cartId)))[0]!.email).toBe("new@example.com");
+  });
+
   test("a declined card: the SDK's card error becomes 402 payment.declined", async () => {
     const cartId = await readyCart();
     const pay = await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.declined } } });

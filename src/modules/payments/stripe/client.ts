@@ -48,7 +48,14 @@ const stripeExponent = (currency: string) => (STRIPE_ZERO_DECIMAL.has(currency) 
 /** Our minor units → Stripe's. Exact or refused: money never gets rounded silently on its way to a PSP. */
 export function toStripeAmount(m: Money): number {
   const diff = stripeExponent(m.currency) - exponent(m.currency);
-  if (diff >= 0) return m.amount * 10 ** diff;
+  if (diff >= 0) {
+    const amount = m.amount * 10 ** diff;
+    // Stripe charges three-decimal currencies only in steps of 10 (its docs: the last digit must be 0).
+    if (STRIPE_THREE_DECIMAL.has(m.currency) && amount % 10 !== 0) {
+      throw new AppError("VALIDATION", "payment.amount_not_representable", `Stripe charges ${m.currency} only in steps of 10 minor units`, { currency: m.currency });
+    }
+    return amount;
+  }
   const f = 10 ** -diff;
   if (m.amount % f !== 0) {
     throw new AppError("VALIDATION", "payment.amount_not_representable", `Stripe cannot charge ${m.amount} minor units of ${m.currency} exactly`, {

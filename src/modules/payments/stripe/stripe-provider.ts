@@ -98,16 +98,26 @@ async function retrieve(pc: ProviderContext, ref: string): Promise<ProviderSessi
 async function capture(pc: ProviderContext, ref: string, amount: Money): Promise<ProviderSession> {
   const { stripe } = await bound(pc);
   const cents = toStripeAmount(amount);
-  const pi = await call(() => stripe.paymentIntents.capture(ref, { amount_to_capture: cents }, { idempotencyKey: idem(pc, `capture:${ref}:${cents}`) }));
-  return sessionOf(pi);
+  try {
+    const pi = await call(() => stripe.paymentIntents.capture(ref, { amount_to_capture: cents }, { idempotencyKey: idem(pc, `capture:${ref}:${cents}`) }));
+    return sessionOf(pi);
+  } catch (e) {
+    // Captured already (in the Stripe dashboard, or by a capture whose answer was lost and is retried after Stripe
+    // forgot its key): Stripe refuses a second capture, and the intent says what happened.
+    const current = await call(() => stripe.paymentIntents.retrieve(ref)).catch(() => null);
+    if (current?.status === "succeeded") return sessionOf(current);
+    throw e;
+  }
 }
 
 async function voidIntent(pc: ProviderContext, ref: string): Promise<ProviderSession> {
   const { stripe } = await bound(pc);
   const current = await call(() => stripe.paymentIntents.retrieve(ref));
-  if (current.status === "canceled") return sessionOf(current); // voiding twice is a no-op, as the interface expects
-  const pi = await call(() => stripe.paymentIntents.cancel(ref, {}, { idempotencyKey: idem(pc, `cancel:${ref}`) }));
-  return sessionOf(pi);
+  // Voiding twice is a no-op, as the interface expects. A canceled intent is what a void asks for: "voided" (a
+  // checkout that finds one canceled sees a failed session instead, sessionOf).
+  const pi = current.status === "canceled" ? current : await call(() => stripe.paymentIntents.cancel(ref, {}, { idempotencyKey: idem(pc, `cancel:${ref}`) }));
+  const s = sessionOf(pi);
+  return pi.status === "canceled" ? { ...s, status: "voided", failureReason: null } : s;
 }
 
 const STRIPE_REASONS = new Set(["duplicate", "fraudulent", "requested_by_customer"]);

@@ -16,7 +16,7 @@ import { requestMeta } from "../../../http/request.ts";
 import { recordAudit } from "../../audit/index.ts";
 import { payments } from "../payments.tables.ts";
 import { recordPaymentEvent, type PaymentRow } from "../payments.ts";
-import { completeCart, type CompletionDeps } from "./checkout-link.ts";
+import { captureOrder, completeCart, type CompletionDeps } from "./checkout-link.ts";
 import { stripeClient, fromStripeAmount } from "./client.ts";
 import { stripeCredentials } from "./settings.ts";
 import { stripeEvents } from "./stripe.tables.ts";
@@ -107,9 +107,18 @@ async function subjectOf(ctx: Ctx, event: Stripe.Event): Promise<Subject> {
     intentId,
     cartId: typeof md.cartId === "string" ? md.cartId : null,
     ours,
-    amount: typeof obj.amount === "number" && currency ? fromStripeAmount(obj.amount, currency) : null,
+    amount: typeof obj.amount === "number" && currency ? amountOrNull(obj.amount, currency) : null,
     currency,
   };
+}
+
+/** An amount in a currency Trafi does not know (another store's event on a shared Stripe account) is not an error. */
+function amountOrNull(amount: number, currency: string): number | null {
+  try {
+    return fromStripeAmount(amount, currency);
+  } catch {
+    return null;
+  }
 }
 
 const COMPLETES = new Set(["payment_intent.succeeded", "payment_intent.amount_capturable_updated"]);
@@ -125,11 +134,25 @@ export async function applyEvent(ctx: Ctx, event: Stripe.Event, deps: Completion
       outcome = "completed";
       detail = order.id;
     } catch (e) {
-      // A business refusal (stock gone, cart changed) will not change on retry: note it and acknowledge.
-      // Anything else propagates as a 500 so that Stripe redelivers the event.
+      // A business refusal (stock gone, a new payment session) will not change on retry: note it and acknowledge.
+      // cart.changed will (an edit landed while completing; the session is kept): Stripe must send it again, as
+      // for anything else, which propagates as a 5xx.
+      if (e instanceof AppError && e.reason === "cart.changed") {
+        throw new AppError("UNAVAILABLE", "webhook.retry_later", "The cart changed while it was being completed; send the event again");
+      }
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       outcome = "rejected";
       detail = e.reason;
+    }
+  }
+  if (subject.ours && event.type === "payment_intent.succeeded") {
+    // Captured at Stripe for an order whose payment we hold as authorized (the merchant captured in the Stripe
+    // dashboard; a capture whose answer was lost): the order's capture records it, asking Stripe, which says so.
+    const p = await paymentOf(ctx.store.db, subject.intentId);
+    if (p && p.orderId !== null && p.status === "authorized") {
+      await captureOrder(ctx, p.orderId, deps);
+      outcome = "captured";
+      detail = p.orderId;
     }
   }
   const inserted = await withTx(ctx, async (tx) => {
