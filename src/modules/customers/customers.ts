@@ -1,5 +1,5 @@
 // Customers: found or created by e-mail in the order's transaction (guest checkout), listed for the admin.
-import { and, desc, eq, like, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
 import { NotFound } from "../../kernel/errors.ts";
 import { isId, newId } from "../../kernel/ids.ts";
@@ -40,7 +40,8 @@ export async function listCustomers(ctx: Pick<Ctx, "store">, q: { limit?: number
   const limit = q.limit ?? 20;
   const before = decodeCursor(q.cursor);
   const rows = await ctx.store.db.select().from(customers)
-    .where(and(before ? lt(customers.id, before) : undefined, q.email ? like(customers.email, `%${q.email.toLowerCase().replace(/[%_\\]/g, "")}%`) : undefined))
+    // LIKE wildcards in the query are matched literally (an e-mail may hold an underscore), escaped with "\".
+    .where(and(before ? lt(customers.id, before) : undefined, q.email ? sql`${customers.email} like ${`%${q.email.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`} escape '\\'` : undefined))
     .orderBy(desc(customers.id)).limit(limit + 1);
   const page = toPage(rows, limit);
   return { data: page.data.map(customerView), nextCursor: page.nextCursor };

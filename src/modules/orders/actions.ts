@@ -16,7 +16,7 @@ import { adjustInTx } from "../inventory/index.ts";
 import { getProvider, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
 import { fulfillments, orderLines, orders, refunds } from "./orders.tables.ts";
 import { addTimeline, orderLinesOf, type OrderRow } from "./place.ts";
-import { deriveStatus, getOrderRow } from "./orders.ts";
+import { deriveStatus, fulfillmentStatus, getOrderRow } from "./orders.ts";
 import { refundEmailData, shippingEmailData } from "./emails.ts";
 import { unsettledRefunds } from "./refund-attempts.ts";
 
@@ -113,8 +113,24 @@ async function attemptOf(ctx: Ctx, orderId: string, requestKey: string): Promise
   return (await ctx.store.db.select().from(refunds).where(and(eq(refunds.orderId, orderId), eq(refunds.requestKey, requestKey))))[0];
 }
 
+/** Provider answers that say no refund was made (a request refused as invalid, a decline): the attempt can go. */
+const DEFINITE_REFUSALS = new Set(["payment.provider_rejected", "payment.declined", "payment.amount_not_representable"]);
+
 async function refundInProvider(ctx: Ctx, deps: OrderDeps, p: PaymentRow, attempt: RefundRow) {
-  const r = await getProvider(p.provider).refund(pcOf(ctx, deps), p.providerRef, { amount: attempt.amount, currency: p.currency }, attempt.reason, attempt.id);
+  let r;
+  try {
+    r = await getProvider(p.provider).refund(pcOf(ctx, deps), p.providerRef, { amount: attempt.amount, currency: p.currency }, attempt.reason, attempt.id);
+  } catch (e) {
+    // Refused outright: nothing moved, and the amount must not stay locked until the settle job. Anything else
+    // (a timeout, a 5xx) is an unknown outcome: the attempt stays for a retry or the settle job.
+    if (e instanceof AppError && DEFINITE_REFUSALS.has(e.reason)) {
+      await withTx(ctx, async (tx) => {
+        await tx.delete(refunds).where(and(eq(refunds.id, attempt.id), eq(refunds.status, "requested")));
+        await recordPaymentEvent(tx, ctx, p, {}, { type: "refund_failed", amount: attempt.amount, reference: null, detail: `${e.reason} (${attempt.reason})` });
+      });
+    }
+    throw e;
+  }
   if (r.status === "failed") return refused(ctx, p, attempt, r.refundRef);
   await orderFaults.afterRefundProvider?.(attempt.orderId);
   return { refundRef: r.refundRef, status: r.status };
@@ -318,7 +334,13 @@ async function cancelOrderNow(ctx: Ctx, orderId: string, input: { reason: string
   let voided: PaymentRow | null = null;
   // An order is cancelled once: its refund attempt has the request key "cancel", and a retry resumes it.
   const earlier = await attemptOf(ctx, o.id, "cancel");
-  const refundable = p.capturedAmount - p.refundedAmount - (await unsettledRefunds(ctx.store.db, p.id));
+  const unsettled = await unsettledRefunds(ctx.store.db, p.id);
+  // Another refund whose outcome is unknown (its provider call failed): cancelling now would refund only the rest,
+  // and if that refund turns out never made, the cancelled order would keep its amount. Settle it first.
+  if (unsettled - (earlier?.status === "requested" ? earlier.amount : 0) > 0) {
+    throw new Conflict("refund.unsettled", "A refund of this order is still waiting for the payment provider's answer; retry it with its Idempotency-Key, or cancel once it has settled (within about 10 minutes)", { orderId });
+  }
+  const refundable = p.capturedAmount - p.refundedAmount - unsettled;
   if (earlier || refundable > 0) {
     const attempt = earlier ?? (await attemptRefund(ctx, o, p, refundable, input.reason, "cancel"));
     refund = { attempt, answer: earlier ? await resumeInProvider(ctx, deps, p, attempt) : await refundInProvider(ctx, deps, p, attempt) };
@@ -362,6 +384,9 @@ export function settleRefundAttempt(ctx: Ctx, orderId: string, refundId: string,
         const gone = await tx.delete(refunds).where(and(eq(refunds.id, attempt.id), eq(refunds.status, "requested")));
         if (gone.rowsAffected !== 1) return;
         await recordPaymentEvent(tx, ctx, p, {}, { type: "refund_failed", amount: attempt.amount, reference: found?.refundRef ?? null, detail: `not made by the provider; released (${attempt.reason})` });
+        // On the order too: the merchant asked for this refund and must know it did not happen.
+        const amount = formatMoney({ amount: attempt.amount, currency: attempt.currency });
+        await addTimeline(tx, ctx.clock.now(), orderId, "refund_failed", `Refund of ${amount} was not made by the payment provider; the amount can be refunded again`, { refundId: attempt.id, amount: attempt.amount });
       });
       return "released";
     }
@@ -386,7 +411,21 @@ export interface FulfillInput {
 }
 
 /** Ships lines (all that remain when `lines` is omitted); partial fulfillments add up to fulfilled. */
+/** A link the buyer is sent to (page, e-mail, webhook): http(s) with a host, nothing that could split a line. */
+function checkTrackingUrl(u: string): void {
+  let url: URL | null = null;
+  try {
+    url = /[\s\x00-\x1f\x7f]/.test(u) ? null : new URL(u);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.hostname === "") {
+    throw new ValidationFailed("fulfillment.invalid_tracking_url", "trackingUrl must be an http(s) address with a host and no spaces", { field: "trackingUrl" });
+  }
+}
+
 export function fulfillOrder(ctx: Ctx, orderId: string, input: FulfillInput, deps: OrderDeps): Promise<{ order: OrderRow; fulfillmentId: string }> {
+  checkTrackingUrl(input.trackingUrl);
   return run(ctx, orderId, deps, () => withTx(ctx, async (tx) => {
     const o = await getOrderRow(tx, orderId);
     if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
@@ -416,7 +455,9 @@ export function fulfillOrder(ctx: Ctx, orderId: string, input: FulfillInput, dep
     await addTimeline(tx, now, o.id, "fulfilled", `Shipped with ${input.carrier} (${input.trackingNumber})`, { fulfillmentId: id, lines: wanted });
     await recordAudit(tx, ctx, { action: "order.fulfilled", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status, fulfillmentId: id, lines: wanted } });
     await addOutbox(tx, now, { topic: "email.send", key: `shipping:${id}`, payload: { template: "shipping_notification", to: o.email, data: shippingEmailData(o, input) } });
-    await addOutbox(tx, now, { topic: "event", key: `order.fulfilled:${id}`, payload: { type: "order.fulfilled", ...eventOf(next), fulfillmentId: id, carrier: input.carrier, trackingNumber: input.trackingNumber, trackingUrl: input.trackingUrl, lines: wanted, complete: next.status === "fulfilled" } });
+    // Complete means every line shipped, whatever the status says (a partly refunded order stays partially_refunded).
+    const complete = fulfillmentStatus(await orderLinesOf(tx, o.id)) === "fulfilled";
+    await addOutbox(tx, now, { topic: "event", key: `order.fulfilled:${id}`, payload: { type: "order.fulfilled", ...eventOf(next), fulfillmentId: id, carrier: input.carrier, trackingNumber: input.trackingNumber, trackingUrl: input.trackingUrl, lines: wanted, complete } });
     return { order: next, fulfillmentId: id };
   }));
 }

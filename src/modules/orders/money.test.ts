@@ -345,4 +345,38 @@ describe("order money actions", () => {
     await drainJobs(f.t.platform);
     expect((await f.admin(`/orders/${order.id}`)).body).toMatchObject({ refundedTotal: { amount: 1_000 }, status: "partially_refunded" });
   });
+
+  test("cancelling while another refund's outcome is unknown is refused (409 refund.unsettled); once it settles as not made, the cancel refunds everything", async () => {
+    const clock = new ManualClock(Date.parse("2026-05-01T10:00:00Z"));
+    await using f = await checkoutFixture({ clock });
+    const order = await paidOrder(f);
+    const total = order.total.amount as number;
+    const lost = await withSandbox({ refund: async () => Promise.reject(new Error("socket hang up")) }, () =>
+      f.admin(`/orders/${order.id}/refunds`, { json: { amount: total, reason: "lost" }, headers: { "idempotency-key": "lost-cancel-1" } }),
+    );
+    expect(lost.status).toBe(500);
+    const early = await f.admin(`/orders/${order.id}/cancel`, { json: { reason: "buyer asked" } });
+    expect(early.status).toBe(409);
+    expect(early.body.error.reason).toBe("refund.unsettled");
+    // The provider never made it: the settle job releases it and says so on the order.
+    await withSandbox({ findRefund: async () => null }, () => settleLater(f, clock));
+    const released = (await f.admin(`/orders/${order.id}`)).body;
+    expect(released.timeline.map((e: { type: string }) => e.type)).toContain("refund_failed");
+    const cancelled = await f.admin(`/orders/${order.id}/cancel`, { json: { reason: "buyer asked" } });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: "cancelled", refundedTotal: { amount: total }, payment: { refundedAmount: { amount: total } } });
+  });
+
+  test("a refund the provider refuses outright (an invalid request) frees its amount at once, not after the settle job", async () => {
+    await using f = await checkoutFixture();
+    const order = await paidOrder(f);
+    const { AppError } = await import("../../kernel/errors.ts");
+    const refused = await withSandbox({ refund: async () => Promise.reject(new AppError("CONFLICT", "payment.provider_rejected", "refused")) }, () =>
+      f.admin(`/orders/${order.id}/refunds`, { json: { amount: 1_000, reason: "x" }, headers: { "idempotency-key": "refused-1" } }),
+    );
+    expect(refused.status).toBe(409);
+    const again = await f.admin(`/orders/${order.id}/refunds`, { json: { amount: order.total.amount, reason: "all" } });
+    expect(again.status).toBe(201);
+    expect(again.body.refundedTotal.amount).toBe(order.total.amount);
+  });
 });

@@ -62,4 +62,43 @@ describe("orders", () => {
     expect(deriveStatus({ ...o, refundedTotal: 10 }, { capturedAmount: 10 }, [line(2, 2)])).toBe("refunded");
     expect(deriveStatus({ cancelledAt: 1, refundedTotal: 10 }, { capturedAmount: 10 }, [line(2, 0)])).toBe("cancelled");
   });
+
+  test("order.fulfilled says complete when every line shipped, even for a partly refunded order; tracking URLs need a host and no spaces", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 2 }]);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    expect((await f.admin(`/orders/${order.id}/refunds`, { json: { amount: 100, reason: "gesture" } })).status).toBe(201);
+    const ship = (trackingUrl: string) => f.admin(`/orders/${order.id}/fulfillments`, { json: { carrier: "colissimo", trackingNumber: "6A1", trackingUrl } });
+    for (const bad of ["https://", "http://x\njavascript:alert(1)", "https://exa mple.com/t"]) {
+      const r = await ship(bad);
+      expect(r.status).toBe(422);
+      expect(r.body.error.reason).toBe("fulfillment.invalid_tracking_url");
+    }
+    const done = await ship("https://www.laposte.fr/suivi?code=6A1");
+    expect(done.status).toBe(201);
+    expect(done.body).toMatchObject({ status: "partially_refunded", fulfillmentStatus: "fulfilled" });
+    const store = await f.t.platform.pool.get(f.s.id);
+    const ev = (await store.client.execute({ sql: "select payload from outbox where key like ?", args: ["order.fulfilled:%"] })).rows[0]!;
+    expect(JSON.parse(String(ev.payload))).toMatchObject({ type: "order.fulfilled", complete: true });
+  });
+
+  test("impossible dates in list filters are refused (422), not rolled over into the next month; customer search matches _ literally", async () => {
+    await using f = await checkoutFixture();
+    for (const d of ["2026-02-30T23:59:59Z", "2026-02-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-04-31T10:00:00+02:00"]) {
+      const r = await f.admin(`/orders?createdTo=${encodeURIComponent(d)}`);
+      expect(r.status).toBe(422);
+    }
+    expect((await f.admin(`/orders?createdTo=${encodeURIComponent("2028-02-29T23:59:59+01:00")}`)).status).toBe(200); // a leap day
+    const v = await f.product(1_000, 5);
+    for (const email of ["ada_love@example.com", "adaxlove@example.com"]) {
+      const id = await f.readyCart([{ variantId: v, quantity: 1 }], email);
+      await f.pay(id);
+      expect((await f.complete(id)).status).toBe(201);
+    }
+    const found = await f.admin("/customers?email=ada_love");
+    expect(found.body.data.map((c: { email: string }) => c.email)).toEqual(["ada_love@example.com"]);
+    expect((await f.admin("/customers?email=100%25")).body.data).toEqual([]);
+  });
 });

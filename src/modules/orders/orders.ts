@@ -2,7 +2,7 @@
 import { and, desc, eq, gte, inArray, lt, lte, ne, sql } from "drizzle-orm";
 import { timingSafeEqual } from "node:crypto";
 import type { Ctx } from "../../kernel/context.ts";
-import { NotFound } from "../../kernel/errors.ts";
+import { NotFound, ValidationFailed } from "../../kernel/errors.ts";
 import { isId } from "../../kernel/ids.ts";
 import { decodeCursor, toPage } from "../../kernel/pagination.ts";
 import type { StoreTx } from "../../db/tx.ts";
@@ -109,12 +109,26 @@ export interface OrderListQuery {
   createdTo?: string;
 }
 
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** An RFC 3339 instant, strictly: Date.parse rolls 2026-02-30 over into March instead of refusing it. */
+function instant(s: string | undefined, field: string): number | undefined {
+  if (s === undefined) return undefined;
+  const m = RFC3339.exec(s);
+  const [y, mo, d, h, mi, se] = m ? m.slice(1, 7).map(Number) as [number, number, number, number, number, number] : [0, 0, 0, 0, 0, 0];
+  const daysInMonth = m ? new Date(Date.UTC(y, mo, 0)).getUTCDate() : 0;
+  const ms = Date.parse(s);
+  if (!m || mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || se > 59 || Number.isNaN(ms)) {
+    throw new ValidationFailed("orders.invalid_date", `${field} must be a real date and time (RFC 3339)`, { field });
+  }
+  return ms;
+}
+
 export async function listOrders(ctx: Pick<Ctx, "store">, q: OrderListQuery) {
   const limit = q.limit ?? 20;
   const before = decodeCursor(q.cursor);
-  const ms = (s: string | undefined) => (s === undefined ? undefined : Date.parse(s));
-  const from = ms(q.createdFrom);
-  const to = ms(q.createdTo);
+  const from = instant(q.createdFrom, "createdFrom");
+  const to = instant(q.createdTo, "createdTo");
   const rows = await ctx.store.db.select().from(orders).where(and(
     before ? lt(orders.id, before) : undefined,
     q.status?.length ? inArray(orders.status, q.status) : undefined,
