@@ -8,13 +8,14 @@ import { DEFAULT_RESCAN_EVERY_MS, MAINTENANCE_JOBS, installSchedules, removeSche
 import { WEBHOOK_JOBS } from "../modules/webhooks/jobs.ts";
 import { NOTIFICATION_JOBS } from "../modules/notifications/jobs.ts";
 import { ORDER_JOBS } from "../modules/orders/jobs.ts";
+import { CHECKOUT_JOBS } from "../modules/checkout/jobs.ts";
 
 export { defineJob, PermanentJobError, type JobDefinition, type JobContext } from "./define.ts";
 export { addOutbox, addControlOutbox } from "./outbox.ts";
 export type { JobRuntime, JobsStartOptions } from "./runtime.ts";
 export type { OutboxRelay } from "./relay.ts";
 
-export const ALL_JOBS = (): JobDefinition[] => [...MAINTENANCE_JOBS, ...WEBHOOK_JOBS, ...NOTIFICATION_JOBS, ...ORDER_JOBS];
+export const ALL_JOBS = (): JobDefinition[] => [...MAINTENANCE_JOBS, ...WEBHOOK_JOBS, ...NOTIFICATION_JOBS, ...ORDER_JOBS, ...CHECKOUT_JOBS];
 
 export function createJobs(platform: Platform, extra: JobDefinition[] = []): { runtime: JobRuntime; relay: OutboxRelay } {
   const registry = new JobRegistry().add(...ALL_JOBS(), ...extra);

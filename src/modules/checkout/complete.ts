@@ -72,7 +72,9 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       // Re-read under the lock: a void claimed meanwhile stays (the provider's "authorized" may predate it).
       const cur = await paymentRow(tx, p0.id);
       if (cur.status === "voided") return cur;
-      return recordPaymentEvent(tx, ctx, cur, sessionPatch(s), { type: s.status, amount: cur.amount, reference: s.providerRef, detail: s.failureReason });
+      // Captured at the provider already (a capture made outside Trafi): how much, so the order is placed paid.
+      const captured = s.status === "captured" ? { capturedAmount: Math.min(cur.amount, s.capturedAmount ?? cur.amount) } : {};
+      return recordPaymentEvent(tx, ctx, cur, { ...sessionPatch(s), ...captured }, { type: s.status, amount: cur.amount, reference: s.providerRef, detail: s.failureReason });
     });
   }
   const failure = paymentFailure(payment);
@@ -98,7 +100,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       }
       // A concurrent refusal may have voided this session since it was read (voidQuietly claims it first).
       const held = await paymentRow(tx, paid.id);
-      if (held.status !== "authorized" || held.orderId !== null) {
+      if ((held.status !== "authorized" && held.status !== "captured") || held.orderId !== null) {
         throw new AppError("PAYMENT_FAILED", "payment.voided", "This payment was cancelled; start a new payment session", { paymentId: paid.id });
       }
       // Stock is taken by the policies as they are now (an admin may have turned tracking on meanwhile).
@@ -106,7 +108,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       const deleted = lines.find((l) => !policies.has(l.variantId));
       if (deleted) throw new Conflict("cart.variant_unavailable", "A product in this cart is no longer for sale; remove it and start a new payment session", { variantId: deleted.variantId, lineId: deleted.id });
       const placed = await placeOrderInTx(tx, ctx, {
-        cartId, paymentId: paid.id, status: "pending", email: cart.email!, currency: cart.currency,
+        cartId, paymentId: paid.id, status: held.status === "captured" && held.capturedAmount > 0 ? "paid" : "pending", email: cart.email!, currency: cart.currency,
         shippingAddress: cart.shippingAddress!, billingAddress: cart.billingAddress ?? cart.shippingAddress!,
         shippingMethod: { optionId: priced.shippingMethod!.optionId, name: priced.shippingMethod!.name, carrier: priced.shippingMethod!.carrier, amount: priced.shippingTotal.amount, currency: cart.currency },
         lines: lines.map((l, i) => {
@@ -131,7 +133,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
     // cart.changed keeps the session (see above); anything else leaves an authorization no order will use.
     if (!(err instanceof AppError && err.reason === "cart.changed")) await voidQuietly(ctx, payment.id, deps, "the order could not be created");
     if (err instanceof InsufficientStock) {
-      throw new Conflict("cart.insufficient_stock", "Not enough stock left for this cart; the payment was voided", {
+      throw new Conflict("cart.insufficient_stock", "Not enough stock left for this cart; its payment authorization is released", {
         variantId: err.variantId, requested: err.requested, available: err.available, paymentId: payment.id,
       });
     }

@@ -7,9 +7,10 @@ import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { withTx } from "../../db/tx.ts";
 import { updateById } from "../../db/prepared.ts";
+import { addOutbox } from "../../jobs/outbox.ts";
 import { cartRow, carts, loadCart } from "../cart/index.ts";
 import {
-  getPaymentSettings, getProvider, insertPayment, paymentRow, paymentView, recordPaymentEvent, type PaymentRow, type ProviderContext, type ProviderSession,
+  getPaymentSettings, getProvider, insertPayment, paymentEventsOf, paymentRow, paymentView, recordPaymentEvent, type PaymentRow, type ProviderContext, type ProviderSession,
 } from "../payments/index.ts";
 
 export interface CheckoutDeps {
@@ -96,12 +97,16 @@ export async function createPaymentSession(ctx: Ctx, cartId: string, input: { pr
   return { id: v.id, provider: v.provider, status: v.status, amount: v.amount, clientSecret: v.clientSecret, nextAction: v.nextAction, failureReason: v.failureReason };
 }
 
+/** A void is retried this long after its claim when the provider call failed (the payment.void job). */
+export const VOID_RETRY_AFTER_MS = 60_000;
+
 /**
  * Voids an authorization that will not become an order; never throws (the log keeps provider failures).
  * The payment is claimed first, under the store's lock: marked voided unless an order took it meanwhile, so a
  * concurrent completion of the same session (the buyer's and Stripe's webhook, two tabs) either placed its order
- * before (nothing is voided) or sees the payment voided in its order transaction and refuses. Then the provider is
- * told; if it refuses, the payment stays voided here (no order may use it) and a void_failed event says so.
+ * before (nothing is voided) or sees the payment voided in its order transaction and refuses. The claim also writes
+ * a `payment.void` outbox row: if telling the provider fails now, that job tells it again until it is done, so the
+ * buyer's card is not held for days.
  */
 export async function voidQuietly(ctx: Ctx, paymentId: string, deps: CheckoutDeps, why: string): Promise<void> {
   try {
@@ -110,15 +115,30 @@ export async function voidQuietly(ctx: Ctx, paymentId: string, deps: CheckoutDep
       // A payment that became an order's is never voided here (a late replacement must not cancel a placed order).
       if (p.orderId !== null || (p.status !== "authorized" && p.status !== "requires_action")) return null;
       await recordPaymentEvent(tx, ctx, p, { status: "voided" }, { type: "void_requested", amount: p.amount, reference: p.providerRef, detail: why });
+      await addOutbox(tx, ctx.clock.now(), { topic: "payment.void", key: `payment.void:${p.id}`, payload: { paymentId: p.id } });
       return p;
     });
-    if (!claimed) return;
-    const s = await getProvider(claimed.provider).void(providerContext(ctx, deps), claimed.providerRef);
-    await withTx(ctx, async (tx) => {
-      const p = await paymentRow(tx, paymentId);
-      await recordPaymentEvent(tx, ctx, p, { providerRef: s.providerRef }, { type: s.status === "voided" ? "voided" : "void_failed", amount: p.amount, reference: s.providerRef, detail: s.failureReason ?? why });
-    });
+    if (claimed) await tellProviderVoided(ctx, paymentId, deps);
   } catch (err) {
     ctx.log.error("voiding a payment failed", { paymentId, err });
   }
+}
+
+/**
+ * Asks the provider to void a payment claimed voided here, once: done when a "voided" event is recorded. Throws
+ * when the provider did not void it (the payment.void job retries).
+ */
+export async function tellProviderVoided(ctx: Ctx, paymentId: string, deps: CheckoutDeps): Promise<"done" | "voided"> {
+  const p = await paymentRow(ctx.store.db, paymentId);
+  if (p.status !== "voided" || (await paymentEventsOf(ctx.store.db, p.id)).some((e) => e.type === "voided")) return "done";
+  const s = await getProvider(p.provider).void(providerContext(ctx, deps), p.providerRef).catch(async (err: unknown) => {
+    await withTx(ctx, async (tx) => recordPaymentEvent(tx, ctx, await paymentRow(tx, paymentId), {}, { type: "void_failed", amount: p.amount, reference: p.providerRef, detail: err instanceof Error ? err.message.slice(0, 200) : "provider error" }));
+    throw err;
+  });
+  await withTx(ctx, async (tx) => {
+    const cur = await paymentRow(tx, paymentId);
+    await recordPaymentEvent(tx, ctx, cur, { providerRef: s.providerRef }, { type: s.status === "voided" ? "voided" : "void_failed", amount: cur.amount, reference: s.providerRef, detail: s.failureReason });
+  });
+  if (s.status !== "voided") throw new Error(`the provider did not void payment ${paymentId}: ${s.status}${s.failureReason ? ` (${s.failureReason})` : ""}`);
+  return "voided";
 }

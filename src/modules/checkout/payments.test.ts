@@ -138,4 +138,36 @@ describe("sandbox payments at checkout", () => {
     expect([row.status, row.order_id]).toEqual(["voided", null]);
     expect(Number((await store.client.execute({ sql: "select count(*) as n from orders where cart_id = ?", args: [id] })).rows[0]!.n)).toBe(0);
   });
+
+  test("a void the provider fails to make is retried by the payment.void job until it is done", async () => {
+    await using f = await checkoutFixture();
+    const { registerProvider, sandboxProvider } = await import("../payments/index.ts");
+    const { startTestJobs, drainJobs } = await import("../../jobs/testing.ts");
+    await startTestJobs(f.t.platform);
+    const v = await f.product(1_000, 1);
+    const a = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    const b = await f.readyCart([{ variantId: v, quantity: 1 }], "bob@example.com");
+    await f.pay(a);
+    const pb = await f.pay(b);
+    expect((await f.complete(a)).status).toBe(201);
+    // B loses the race for the last unit; voiding its authorization fails at the provider (network).
+    registerProvider({ ...sandboxProvider, void: async () => Promise.reject(new Error("socket hang up")) });
+    try {
+      expect((await f.complete(b)).body.error.reason).toBe("cart.insufficient_stock");
+    } finally {
+      registerProvider(sandboxProvider);
+    }
+    const store = await f.t.platform.pool.get(f.s.id);
+    const events = async () => (await store.client.execute({ sql: "select type from payment_events where payment_id = ? order by id", args: [pb.body.id] })).rows.map((x) => x.type);
+    expect((await events()).slice(-2)).toEqual(["void_requested", "void_failed"]);
+    // The job, relayed from the claim's outbox row, tells the provider again.
+    await f.t.platform.outbox.kick(f.s.id);
+    await drainJobs(f.t.platform);
+    expect((await events()).at(-1)).toBe("voided");
+    expect((await store.client.execute({ sql: "select status from payments where id = ?", args: [pb.body.id] })).rows[0]!.status).toBe("voided");
+    // Once done, the job has nothing more to do: running it again tells the provider nothing.
+    const { tellProviderVoided } = await import("./payment-session.ts");
+    const { systemCtx } = await import("../../kernel/system-ctx.ts");
+    expect(await tellProviderVoided(await systemCtx(f.t.platform, f.s.id, "test"), pb.body.id, { masterKey: f.t.platform.config.masterKey })).toBe("done");
+  });
 });

@@ -65,11 +65,15 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
       });
       throw new AppError("PAYMENT_FAILED", "payment.capture_failed", "The provider refused to capture this payment", { paymentId: p.id, failureReason: s.failureReason });
     }
+    // What the provider captured: the whole authorization, unless it was captured elsewhere in part (the Stripe
+    // dashboard); refunds are then capped by what was really captured.
+    const captured = Math.min(p.amount, s.capturedAmount ?? p.amount);
     return withTx(ctx, async (tx) => {
       const now = ctx.clock.now();
-      const paid = await recordPaymentEvent(tx, ctx, p, { status: "captured", providerRef: s.providerRef, capturedAmount: p.amount }, { type: "captured", amount: p.amount, reference: s.providerRef });
+      const paid = await recordPaymentEvent(tx, ctx, p, { status: "captured", providerRef: s.providerRef, capturedAmount: captured }, { type: "captured", amount: captured, reference: s.providerRef });
       const next = await restatus(tx, o, paid, {}, now);
-      await addTimeline(tx, now, o.id, "paid", "Payment captured", { amount: p.amount });
+      const part = captured < p.amount ? ` (${formatMoney({ amount: captured, currency: p.currency })} of ${formatMoney({ amount: p.amount, currency: p.currency })})` : "";
+      await addTimeline(tx, now, o.id, "paid", `Payment captured${part}`, { amount: captured });
       await recordAudit(tx, ctx, { action: "order.paid", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status } });
       await addOutbox(tx, now, { topic: "event", key: `order.paid:${o.id}`, payload: { type: "order.paid", ...eventOf(next) } });
       return next;
@@ -338,7 +342,7 @@ async function cancelOrderNow(ctx: Ctx, orderId: string, input: { reason: string
   // Another refund whose outcome is unknown (its provider call failed): cancelling now would refund only the rest,
   // and if that refund turns out never made, the cancelled order would keep its amount. Settle it first.
   if (unsettled - (earlier?.status === "requested" ? earlier.amount : 0) > 0) {
-    throw new Conflict("refund.unsettled", "A refund of this order is still waiting for the payment provider's answer; retry it with its Idempotency-Key, or cancel once it has settled (within about 10 minutes)", { orderId });
+    throw new Conflict("refund.unsettled", "A refund of this order is still waiting for the payment provider's answer; retry it (with its Idempotency-Key, if it had one), or cancel once it has settled (within about 10 minutes)", { orderId });
   }
   const refundable = p.capturedAmount - p.refundedAmount - unsettled;
   if (earlier || refundable > 0) {

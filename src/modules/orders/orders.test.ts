@@ -91,6 +91,10 @@ describe("orders", () => {
       expect(r.status).toBe(422);
     }
     expect((await f.admin(`/orders?createdTo=${encodeURIComponent("2028-02-29T23:59:59+01:00")}`)).status).toBe(200); // a leap day
+    // The forms clients send stay accepted: a date alone (midnight UTC), a space, no seconds, ±hhmm, long fractions.
+    for (const d of ["2026-01-15", "2026-01-15 00:00:00Z", "2026-01-15T00:00Z", "2026-01-15T00:00:00+0000", "2026-01-15T00:00:00.1234567890Z"]) {
+      expect((await f.admin(`/orders?createdFrom=${encodeURIComponent(d)}`)).status).toBe(200);
+    }
     const v = await f.product(1_000, 5);
     for (const email of ["ada_love@example.com", "adaxlove@example.com"]) {
       const id = await f.readyCart([{ variantId: v, quantity: 1 }], email);

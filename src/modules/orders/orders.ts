@@ -109,17 +109,20 @@ export interface OrderListQuery {
   createdTo?: string;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+// A date, or a date and time (T or a space; seconds and fractions optional; Z, ±hh:mm or ±hhmm, or none for UTC).
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
-/** An RFC 3339 instant, strictly: Date.parse rolls 2026-02-30 over into March instead of refusing it. */
+/** A date or instant, strictly: Date.parse rolls 2026-02-30 over into March instead of refusing it. */
 function instant(s: string | undefined, field: string): number | undefined {
   if (s === undefined) return undefined;
-  const m = RFC3339.exec(s);
-  const [y, mo, d, h, mi, se] = m ? m.slice(1, 7).map(Number) as [number, number, number, number, number, number] : [0, 0, 0, 0, 0, 0];
+  const m = DATE_TIME.exec(s);
+  const [y, mo, d, h, mi, se] = m ? m.slice(1, 7).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number] : [0, 0, 0, 0, 0, 0];
   const daysInMonth = m ? new Date(Date.UTC(y, mo, 0)).getUTCDate() : 0;
-  const ms = Date.parse(s);
+  // A date alone is midnight UTC; a time without an offset is UTC too (Date.parse would take it as local time).
+  const iso = m && m[4] === undefined ? `${s}T00:00:00Z` : m && !/([Zz]|[+-]\d{2}:?\d{2})$/.test(s) ? `${s.replace(" ", "T")}Z` : s.replace(" ", "T");
+  const ms = Date.parse(iso);
   if (!m || mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || se > 59 || Number.isNaN(ms)) {
-    throw new ValidationFailed("orders.invalid_date", `${field} must be a real date and time (RFC 3339)`, { field });
+    throw new ValidationFailed("orders.invalid_date", `${field} must be a real date, or date and time (RFC 3339)`, { field });
   }
   return ms;
 }

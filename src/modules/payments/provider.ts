@@ -20,6 +20,8 @@ export interface ProviderSession {
   clientSecret: string | null;
   nextAction: { type: string; url?: string } | null;
   failureReason: string | null;
+  /** When captured: how much, in minor units, if the provider says (a capture made outside Trafi may be partial). */
+  capturedAmount?: number;
 }
 
 export interface RefundResult {

@@ -323,6 +323,37 @@ describe("stripe checkout", () => {
     });
   });
 
+  test("a partial capture in the Stripe dashboard is recorded as what was captured; refunds are capped by it", async () => {
+    await onManualCapture(async () => {
+      const { orderId, intentId } = await placedOrder();
+      const res = await fetch(`${fake.apiBase}/v1/payment_intents/${intentId}/capture`, { method: "POST", headers: { authorization: `Bearer ${SK}`, "content-type": "application/x-www-form-urlencoded" }, body: "amount_to_capture=500" });
+      expect(res.status).toBe(200);
+      expect((await deliver("payment_intent.succeeded", fake.intents.get(intentId))).ack.outcome).toBe("captured");
+      const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+      expect(o.body).toMatchObject({ status: "paid", payment: { status: "captured", capturedAmount: { amount: 500 } } });
+      expect(o.body.timeline.find((e: { type: string }) => e.type === "paid").message).toContain("€5.00 of");
+      const tooMuch = await call(`/v1/admin/orders/${orderId}/refunds`, { admin: true, json: { amount: 501, reason: "x" } });
+      expect(tooMuch.body.error.reason).toBe("refund.exceeds_captured");
+      const all = await call(`/v1/admin/orders/${orderId}/refunds`, { admin: true, json: { reason: "all of it" } });
+      expect(all.status).toBe(201);
+      expect(all.body).toMatchObject({ status: "refunded", refundedTotal: { amount: 500 } });
+    });
+  });
+
+  test("an intent captured at Stripe before the buyer completes: the order is placed paid, not refused", async () => {
+    await onManualCapture(async () => {
+      expect((await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: 1, reason: "received" } })).status).toBe(201);
+      const cartId = await readyCart();
+      await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
+      const pi = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+      expect((await fetch(`${fake.apiBase}/v1/payment_intents/${pi.id}/capture`, { method: "POST", headers: { authorization: `Bearer ${SK}` } })).status).toBe(200);
+      const placed = await call(`/v1/store/carts/${cartId}/complete`, { json: {} });
+      expect(placed.status).toBe(201);
+      const o = await call(`/v1/admin/orders/${placed.body.id}`, { admin: true });
+      expect(o.body).toMatchObject({ status: "paid", payment: { status: "captured", capturedAmount: { amount: o.body.total.amount } } });
+    });
+  });
+
   test("an event in a currency Trafi does not know (another store on a shared Stripe account) is acknowledged, not a 500", async () => {
     const pi = { id: "pi_3FakeForeign00001", object: "payment_intent", amount: 1000, currency: "egp", metadata: { storeId: "store_other", cartId: "cart_x" }, status: "succeeded" };
     const ev = await deliver("payment_intent.succeeded", pi);

@@ -77,7 +77,7 @@ export function sessionOf(pi: Stripe.PaymentIntent): ProviderSession {
     case "requires_capture":
       return { ...base, status: "authorized" };
     case "succeeded":
-      return { ...base, status: "captured" };
+      return { ...base, status: "captured", ...(typeof pi.amount_received === "number" && pi.currency ? { capturedAmount: fromStripeAmount(pi.amount_received, pi.currency) } : {}) };
     case "canceled":
       return { ...base, status: "failed", clientSecret: null, failureReason: pi.cancellation_reason ?? "canceled" };
     case "requires_action": {

@@ -166,7 +166,7 @@ describe("stripe mapping", () => {
       status: "requires_action", nextAction: { type: "redirect_to_url", url: "https://hooks.stripe.com/3ds" },
     });
     expect(sessionOf(pi("requires_capture")).status).toBe("authorized");
-    expect(sessionOf(pi("succeeded")).status).toBe("captured");
+    expect(sessionOf(pi("succeeded", { amount_received: 500, currency: "eur" }))).toMatchObject({ status: "captured", capturedAmount: 500 });
     expect(sessionOf(pi("canceled", { cancellation_reason: "abandoned" }))).toMatchObject({ status: "failed", failureReason: "abandoned" });
     expect(sessionOf(pi("requires_payment_method", { last_payment_error: { code: "card_declined", decline_code: "insufficient_funds" } })).failureReason).toBe("insufficient_funds");
   });
