@@ -62,7 +62,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
   const gone = lines.find((l) => !priced.variants.has(l.variantId));
   if (gone) await refuse(new Conflict("cart.variant_unavailable", "A product in this cart is no longer for sale; remove it and start a new payment session", { variantId: gone.variantId, lineId: gone.id }));
   // Voided here is final, even while the provider still says authorized (its void may be under way): never asked.
-  if (payment.status === "voided") throw paymentFailure(payment)!;
+  if (payment.status === "voided" || payment.status === "refunded") throw paymentFailure(payment)!;
   const pc = providerContext(ctx, deps);
   const s = await getProvider(payment.provider).retrieve(pc, payment.providerRef);
   // Any difference is recorded: a new next action (Stripe's `processing`: wait, do not confirm again) or reason too.
@@ -71,10 +71,10 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
     payment = await withTx(ctx, async (tx) => {
       // Re-read under the lock: a void claimed meanwhile stays (the provider's "authorized" may predate it).
       const cur = await paymentRow(tx, p0.id);
-      if (cur.status === "voided") return cur;
+      if (cur.status === "voided" || cur.status === "refunded") return cur;
       // Captured at the provider already (a capture made outside Trafi): how much, so the order is placed paid.
-      const captured = s.status === "captured" ? { capturedAmount: Math.min(cur.amount, s.capturedAmount ?? cur.amount) } : {};
-      return recordPaymentEvent(tx, ctx, cur, { ...sessionPatch(s), ...captured }, { type: s.status, amount: cur.amount, reference: s.providerRef, detail: s.failureReason });
+      const captured = s.status === "captured" ? Math.min(cur.amount, s.capturedAmount ?? cur.amount) : null;
+      return recordPaymentEvent(tx, ctx, cur, { ...sessionPatch(s), ...(captured !== null && { capturedAmount: captured }) }, { type: s.status, amount: captured ?? cur.amount, reference: s.providerRef, detail: s.failureReason });
     });
   }
   const failure = paymentFailure(payment);
@@ -108,7 +108,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       const deleted = lines.find((l) => !policies.has(l.variantId));
       if (deleted) throw new Conflict("cart.variant_unavailable", "A product in this cart is no longer for sale; remove it and start a new payment session", { variantId: deleted.variantId, lineId: deleted.id });
       const placed = await placeOrderInTx(tx, ctx, {
-        cartId, paymentId: paid.id, status: held.status === "captured" && held.capturedAmount > 0 ? "paid" : "pending", email: cart.email!, currency: cart.currency,
+        cartId, paymentId: paid.id, status: held.status === "captured" && held.capturedAmount > 0 ? "paid" : "pending", paidAmount: held.capturedAmount, email: cart.email!, currency: cart.currency,
         shippingAddress: cart.shippingAddress!, billingAddress: cart.billingAddress ?? cart.shippingAddress!,
         shippingMethod: { optionId: priced.shippingMethod!.optionId, name: priced.shippingMethod!.name, carrier: priced.shippingMethod!.carrier, amount: priced.shippingTotal.amount, currency: cart.currency },
         lines: lines.map((l, i) => {
@@ -133,7 +133,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
     // cart.changed keeps the session (see above); anything else leaves an authorization no order will use.
     if (!(err instanceof AppError && err.reason === "cart.changed")) await voidQuietly(ctx, payment.id, deps, "the order could not be created");
     if (err instanceof InsufficientStock) {
-      throw new Conflict("cart.insufficient_stock", "Not enough stock left for this cart; its payment authorization is released", {
+      throw new Conflict("cart.insufficient_stock", "Not enough stock left for this cart; its payment is released (voided, or refunded if it was already captured)", {
         variantId: err.variantId, requested: err.requested, available: err.available, paymentId: payment.id,
       });
     }

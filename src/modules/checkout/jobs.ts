@@ -1,7 +1,8 @@
-// payment.void: relayed from the outbox row written when a payment is claimed voided (payment-session.ts
-// voidQuietly), a minute later. Almost always the provider was told at once and the job finds nothing to do; if
-// telling it failed (a network error, the provider down), the job tells it again until it is done, so an
-// authorization no order will use does not stay on the buyer's card.
+// payment.void: relayed from the outbox row written when a payment that will not become an order is claimed
+// released (payment-session.ts voidQuietly), five minutes later. Almost always the provider was told at once and
+// the job finds nothing to do; if telling it failed (a network error, the provider down), the job tells it again
+// until it is done: a void, or a refund when the payment was captured at the provider with no order, so the
+// buyer's money is not held.
 import { t } from "elysia";
 import { defineJob, PermanentJobError, type JobDefinition } from "../../jobs/define.ts";
 import { systemCtx } from "../../kernel/system-ctx.ts";

@@ -43,7 +43,8 @@ export function paymentFailure(p: Pick<PaymentRow, "id" | "status" | "failureRea
   if (p.status === "requires_action") {
     return new AppError("PAYMENT_FAILED", "payment.requires_action", "The payment needs the buyer's action (e.g. 3-D Secure) before completing", { paymentId: p.id, nextAction: p.nextAction });
   }
-  if (p.status === "voided") return new AppError("PAYMENT_FAILED", "payment.voided", "This payment was cancelled; start a new payment session", { paymentId: p.id });
+  // Released (voided, or refunded because it was captured with no order): the session is over.
+  if (p.status === "voided" || p.status === "refunded") return new AppError("PAYMENT_FAILED", "payment.voided", "This payment was cancelled; start a new payment session", { paymentId: p.id });
   return null;
 }
 
@@ -79,7 +80,8 @@ export async function createPaymentSession(ctx: Ctx, cartId: string, input: { pr
       replaced = fresh.paymentId;
       const p = await insertPayment(tx, ctx, {
         id, cartId, orderId: null, provider: provider.id, captureMethod: settings.captureMethod, amount: total.amount, currency: total.currency,
-        capturedAmount: 0, refundedAmount: 0, ...sessionPatch(s),
+        // A provider that captured at once says how much (none of ours does: sessions authorize only).
+        capturedAmount: s.status === "captured" ? Math.min(total.amount, s.capturedAmount ?? total.amount) : 0, refundedAmount: 0, ...sessionPatch(s),
       }, s.failureReason);
       await updateById(tx, carts, cartId, { paymentId: id, updatedAt: ctx.clock.now() });
       return p;
@@ -97,48 +99,85 @@ export async function createPaymentSession(ctx: Ctx, cartId: string, input: { pr
   return { id: v.id, provider: v.provider, status: v.status, amount: v.amount, clientSecret: v.clientSecret, nextAction: v.nextAction, failureReason: v.failureReason };
 }
 
-/** A void is retried this long after its claim when the provider call failed (the payment.void job). */
-export const VOID_RETRY_AFTER_MS = 60_000;
+/**
+ * The payment.void job runs this long after a release was claimed: later than any provider call of the immediate
+ * attempt can last (the SDK's retries included), so the two do not overlap.
+ */
+export const VOID_RETRY_AFTER_MS = 5 * 60_000;
 
 /**
- * Voids an authorization that will not become an order; never throws (the log keeps provider failures).
- * The payment is claimed first, under the store's lock: marked voided unless an order took it meanwhile, so a
- * concurrent completion of the same session (the buyer's and Stripe's webhook, two tabs) either placed its order
- * before (nothing is voided) or sees the payment voided in its order transaction and refuses. The claim also writes
- * a `payment.void` outbox row: if telling the provider fails now, that job tells it again until it is done, so the
- * buyer's card is not held for days.
+ * Releases a payment that will not become an order; never throws (the log keeps provider failures).
+ * - Authorized (or awaiting the buyer): voided.
+ * - Already captured at the provider (in the Stripe dashboard, before completion): refunded in full.
+ * The payment is claimed first, under the store's lock (marked voided, or refunded), so a concurrent completion
+ * of the same session (the buyer's and Stripe's webhook, two tabs) either placed its order before (nothing is
+ * released) or sees the payment gone in its order transaction and refuses. The claim also writes a `payment.void`
+ * outbox row: if telling the provider fails now, that job tells it again until it is done, so the buyer's money is
+ * not held for days.
  */
 export async function voidQuietly(ctx: Ctx, paymentId: string, deps: CheckoutDeps, why: string): Promise<void> {
   try {
     const claimed = await withTx(ctx, async (tx) => {
       const p = await paymentRow(tx, paymentId);
-      // A payment that became an order's is never voided here (a late replacement must not cancel a placed order).
-      if (p.orderId !== null || (p.status !== "authorized" && p.status !== "requires_action")) return null;
-      await recordPaymentEvent(tx, ctx, p, { status: "voided" }, { type: "void_requested", amount: p.amount, reference: p.providerRef, detail: why });
+      // A payment that became an order's is never released here (a late replacement must not cancel a placed order).
+      if (p.orderId !== null) return false;
+      if (p.status === "authorized" || p.status === "requires_action") {
+        await recordPaymentEvent(tx, ctx, p, { status: "voided" }, { type: "void_requested", amount: p.amount, reference: p.providerRef, detail: why });
+      } else if (p.status === "captured" && p.capturedAmount > p.refundedAmount) {
+        await recordPaymentEvent(tx, ctx, p, { status: "refunded" }, { type: "refund_requested", amount: p.capturedAmount - p.refundedAmount, reference: p.providerRef, detail: `no order: ${why}` });
+      } else {
+        return false;
+      }
       await addOutbox(tx, ctx.clock.now(), { topic: "payment.void", key: `payment.void:${p.id}`, payload: { paymentId: p.id } });
-      return p;
+      return true;
     });
     if (claimed) await tellProviderVoided(ctx, paymentId, deps);
   } catch (err) {
-    ctx.log.error("voiding a payment failed", { paymentId, err });
+    ctx.log.error("releasing a payment failed", { paymentId, err });
   }
 }
 
 /**
- * Asks the provider to void a payment claimed voided here, once: done when a "voided" event is recorded. Throws
- * when the provider did not void it (the payment.void job retries).
+ * Tells the provider about a payment claimed released here, once: a void ("voided" event), or a refund of what was
+ * captured (refundedAmount reaches capturedAmount). A void the provider refuses because the payment was captured
+ * meanwhile becomes that refund. Throws when the provider did not do it (the payment.void job retries).
  */
-export async function tellProviderVoided(ctx: Ctx, paymentId: string, deps: CheckoutDeps): Promise<"done" | "voided"> {
+export async function tellProviderVoided(ctx: Ctx, paymentId: string, deps: CheckoutDeps): Promise<"done" | "voided" | "refunded"> {
   const p = await paymentRow(ctx.store.db, paymentId);
-  if (p.status !== "voided" || (await paymentEventsOf(ctx.store.db, p.id)).some((e) => e.type === "voided")) return "done";
-  const s = await getProvider(p.provider).void(providerContext(ctx, deps), p.providerRef).catch(async (err: unknown) => {
-    await withTx(ctx, async (tx) => recordPaymentEvent(tx, ctx, await paymentRow(tx, paymentId), {}, { type: "void_failed", amount: p.amount, reference: p.providerRef, detail: err instanceof Error ? err.message.slice(0, 200) : "provider error" }));
-    throw err;
-  });
-  await withTx(ctx, async (tx) => {
-    const cur = await paymentRow(tx, paymentId);
-    await recordPaymentEvent(tx, ctx, cur, { providerRef: s.providerRef }, { type: s.status === "voided" ? "voided" : "void_failed", amount: cur.amount, reference: s.providerRef, detail: s.failureReason });
-  });
-  if (s.status !== "voided") throw new Error(`the provider did not void payment ${paymentId}: ${s.status}${s.failureReason ? ` (${s.failureReason})` : ""}`);
-  return "voided";
+  if (p.orderId !== null) return "done";
+  const provider = getProvider(p.provider);
+  const pc = providerContext(ctx, deps);
+  const record = (patch: Partial<PaymentRow>, e: Parameters<typeof recordPaymentEvent>[4]) =>
+    withTx(ctx, async (tx) => recordPaymentEvent(tx, ctx, await paymentRow(tx, paymentId), patch, e));
+  if (p.status === "voided") {
+    if ((await paymentEventsOf(ctx.store.db, p.id)).some((e) => e.type === "voided")) return "done";
+    let s: ProviderSession;
+    try {
+      s = await provider.void(pc, p.providerRef);
+    } catch (err) {
+      await record({}, { type: "void_failed", amount: p.amount, reference: p.providerRef, detail: err instanceof Error ? err.message.slice(0, 200) : "provider error" });
+      s = await provider.retrieve(pc, p.providerRef).catch(() => {
+        throw err;
+      });
+    }
+    if (s.status === "voided" || s.status === "failed") {
+      await record({ providerRef: s.providerRef }, { type: "voided", amount: p.amount, reference: s.providerRef, detail: s.failureReason });
+      return "voided";
+    }
+    if (s.status !== "captured") throw new Error(`the provider did not void payment ${paymentId}: ${s.status}`);
+    // Captured at the provider meanwhile (the Stripe dashboard): what it holds goes back.
+    const captured = Math.min(p.amount, s.capturedAmount ?? p.amount);
+    await record({ status: "refunded", capturedAmount: captured }, { type: "captured", amount: captured, reference: s.providerRef, detail: "captured at the provider; no order: refunding" });
+  }
+  const cur = await paymentRow(ctx.store.db, paymentId);
+  const owed = cur.capturedAmount - cur.refundedAmount;
+  if (cur.status !== "refunded" || owed <= 0) return "done";
+  // Keyed by the payment: asked again (a retry), the provider answers with the same refund.
+  const r = await provider.refund(pc, cur.providerRef, { amount: owed, currency: cur.currency }, "no order was placed for this payment", `release:${cur.id}`);
+  if (r.status === "failed") {
+    await record({}, { type: "refund_failed", amount: owed, reference: r.refundRef, detail: "no order was placed for this payment" });
+    throw new Error(`the provider refused to refund payment ${paymentId}`);
+  }
+  await record({ refundedAmount: cur.capturedAmount }, { type: "refunded", amount: owed, reference: r.refundRef, detail: "no order was placed for this payment" });
+  return "refunded";
 }

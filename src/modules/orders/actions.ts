@@ -54,9 +54,10 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
   return run(ctx, orderId, deps, async () => {
     const o = await getOrderRow(ctx.store.db, orderId);
     const p = await paymentRow(ctx.store.db, o.paymentId);
-    if (p.status === "captured" || p.capturedAmount > 0) return o;
+    if (p.capturedAmount > 0) return o;
     if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
-    if (p.status !== "authorized") throw new Conflict("payment.not_authorized", `A ${p.status} payment cannot be captured`, { paymentId: p.id });
+    // Captured with no amount known (a provider that captured at once without saying how much): asked again.
+    if (p.status !== "authorized" && p.status !== "captured") throw new Conflict("payment.not_authorized", `A ${p.status} payment cannot be captured`, { paymentId: p.id });
     const s = await getProvider(p.provider).capture(pcOf(ctx, deps), p.providerRef, { amount: p.amount, currency: p.currency });
     if (s.status !== "captured") {
       await withTx(ctx, async (tx) => {

@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import type { Ctx } from "../../kernel/context.ts";
 import { newId } from "../../kernel/ids.ts";
+import { formatMoney } from "../../kernel/money.ts";
 import type { StoreTx } from "../../db/tx.ts";
 import { insertRow } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/index.ts";
@@ -24,6 +25,8 @@ export interface PlaceOrderInput {
   cartId: string;
   paymentId: string;
   status: Extract<OrderStatus, "pending" | "paid">;
+  /** When placed paid: what was captured (less than the total when captured in part outside Trafi). */
+  paidAmount?: number;
   email: string;
   currency: string;
   shippingAddress: AddressRow;
@@ -73,7 +76,11 @@ export async function placeOrderInTx(tx: StoreTx, ctx: AuditCtx, input: PlaceOrd
   }));
   for (const l of lineRows) await insertRow(tx, orderLines, l);
   await addTimeline(tx, now, id, "placed", `Order ${number} placed`, { total: input.totals.total, currency: input.currency });
-  if (input.status === "paid") await addTimeline(tx, now, id, "paid", "Payment captured", { amount: input.totals.total });
+  if (input.status === "paid") {
+    const paid = input.paidAmount ?? input.totals.total;
+    const part = paid < input.totals.total ? ` (${formatMoney({ amount: paid, currency: input.currency })} of ${formatMoney({ amount: input.totals.total, currency: input.currency })})` : "";
+    await addTimeline(tx, now, id, "paid", `Payment captured${part}`, { amount: paid });
+  }
   await recordAudit(tx, ctx, { action: "order.placed", targetType: "order", targetId: id, after: { number, email: input.email, total: input.totals.total, currency: input.currency, status: input.status, paymentId: input.paymentId } });
   await addOutbox(tx, now, { topic: "email.send", key: `receipt:${id}`, payload: { template: "order_confirmation", to: input.email, data: orderEmailData(order, lineRows) } });
   const event = { orderId: id, number, email: input.email, total: { amount: order.total, currency: order.currency } };

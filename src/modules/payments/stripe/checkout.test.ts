@@ -354,6 +354,58 @@ describe("stripe checkout", () => {
     });
   });
 
+  const captureAtStripe = async (intentId: string, amount?: number) => {
+    const res = await fetch(`${fake.apiBase}/v1/payment_intents/${intentId}/capture`, {
+      method: "POST", headers: { authorization: `Bearer ${SK}`, "content-type": "application/x-www-form-urlencoded" }, body: amount === undefined ? "" : `amount_to_capture=${amount}`,
+    });
+    expect(res.status).toBe(200);
+  };
+  const paymentOfIntent = async (intentId: string) => (await (await t.platform.pool.get(S.id)).client.execute({ sql: "select status, captured_amount, refunded_amount, order_id from payments where provider_ref = ?", args: [intentId] })).rows[0]!;
+
+  test("a session captured in the Stripe dashboard and then replaced is refunded, not left captured with no order", async () => {
+    await onManualCapture(async () => {
+      const cartId = await readyCart();
+      await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
+      const first = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+      await captureAtStripe(first.id);
+      // The buyer starts over: the first session is released; Stripe refuses to cancel a captured intent.
+      expect((await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } })).status).toBe(201);
+      expect(await paymentOfIntent(first.id)).toMatchObject({ status: "refunded", captured_amount: first.amount, refunded_amount: first.amount, order_id: null });
+      expect(fake.refunds.filter((r) => r.payment_intent === first.id).map((r) => r.amount)).toEqual([first.amount]);
+    });
+  });
+
+  test("captured at Stripe before completing, then the stock is gone: the buyer's money goes back", async () => {
+    await onManualCapture(async () => {
+      const cartId = await readyCart();
+      await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
+      const pi = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+      await captureAtStripe(pi.id);
+      const level = await call(`/v1/admin/inventory/variants/${variantId}`, { admin: true });
+      expect((await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: -level.body.onHand, reason: "damaged" } })).status).toBe(201);
+      const r = await call(`/v1/store/carts/${cartId}/complete`, { json: {} });
+      expect(r.body.error.reason).toBe("cart.insufficient_stock");
+      expect(await paymentOfIntent(pi.id)).toMatchObject({ status: "refunded", refunded_amount: pi.amount, order_id: null });
+      expect(fake.refunds.filter((x) => x.payment_intent === pi.id)).toHaveLength(1);
+      await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: 5, reason: "received" } });
+    });
+  });
+
+  test("captured in part at Stripe before completing: the order is paid for what was captured, and says so", async () => {
+    await onManualCapture(async () => {
+      expect((await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: 1, reason: "received" } })).status).toBe(201);
+      const cartId = await readyCart();
+      await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
+      const pi = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+      await captureAtStripe(pi.id, 500);
+      const placed = await call(`/v1/store/carts/${cartId}/complete`, { json: {} });
+      expect(placed.status).toBe(201);
+      const o = await call(`/v1/admin/orders/${placed.body.id}`, { admin: true });
+      expect(o.body).toMatchObject({ status: "paid", payment: { capturedAmount: { amount: 500 } } });
+      expect(o.body.timeline.filter((e: { type: string }) => e.type === "paid").map((e: { message: string }) => e.message)).toEqual([expect.stringContaining("€5.00 of")]);
+    });
+  });
+
   test("an event in a currency Trafi does not know (another store on a shared Stripe account) is acknowledged, not a 500", async () => {
     const pi = { id: "pi_3FakeForeign00001", object: "payment_intent", amount: 1000, currency: "egp", metadata: { storeId: "store_other", cartId: "cart_x" }, status: "succeeded" };
     const ev = await deliver("payment_intent.succeeded", pi);
