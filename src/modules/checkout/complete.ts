@@ -15,7 +15,7 @@ import { InsufficientStock } from "../inventory/index.ts";
 import { stockPoliciesIn } from "../catalog/index.ts";
 import { getProvider, paymentRow, payments, recordPaymentEvent, type PaymentRow } from "../payments/index.ts";
 import { capturePayment, getOrderRow, placeOrderInTx, type OrderRow } from "../orders/index.ts";
-import { assertReadyToPay, paymentFailure, providerContext, sessionPatch, voidQuietly, type CheckoutDeps } from "./payment-session.ts";
+import { assertReadyToPay, paymentFailure, providerContext, sessionPatch, releaseUnusedPayment, type CheckoutDeps } from "./payment-session.ts";
 
 /** Test seam: runs after authorization and before the order transaction (a failure here must leave no trace). */
 export const checkoutFaults: { afterAuthorize: ((cartId: string) => void | Promise<void>) | null } = { afterAuthorize: null };
@@ -43,7 +43,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
   const sessionId = cart.paymentId;
   // A refusal from here on leaves an authorization nothing will use: it is voided (the buyer starts a new session).
   const refuse = async (err: AppError): Promise<never> => {
-    await voidQuietly(ctx, sessionId, deps, err.reason);
+    await releaseUnusedPayment(ctx, sessionId, deps, err.reason);
     throw err;
   };
   try {
@@ -98,7 +98,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       if (contentOf(current.cart, current.lines) !== contentOf(cart, lines)) {
         throw new Conflict("cart.changed", "The cart changed while it was being completed; review it and complete again", { cartId });
       }
-      // A concurrent refusal may have voided this session since it was read (voidQuietly claims it first).
+      // A concurrent refusal may have voided this session since it was read (releaseUnusedPayment claims it first).
       const held = await paymentRow(tx, paid.id);
       if ((held.status !== "authorized" && held.status !== "captured") || held.orderId !== null) {
         throw new AppError("PAYMENT_FAILED", "payment.voided", "This payment was cancelled; start a new payment session", { paymentId: paid.id });
@@ -131,7 +131,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
     }));
   } catch (err) {
     // cart.changed keeps the session (see above); anything else leaves an authorization no order will use.
-    if (!(err instanceof AppError && err.reason === "cart.changed")) await voidQuietly(ctx, payment.id, deps, "the order could not be created");
+    if (!(err instanceof AppError && err.reason === "cart.changed")) await releaseUnusedPayment(ctx, payment.id, deps, "the order could not be created");
     if (err instanceof InsufficientStock) {
       throw new Conflict("cart.insufficient_stock", "Not enough stock left for this cart; its payment is released (voided, or refunded if it was already captured)", {
         variantId: err.variantId, requested: err.requested, available: err.available, paymentId: payment.id,

@@ -1,12 +1,12 @@
 // payment.void: relayed from the outbox row written when a payment that will not become an order is claimed
-// released (payment-session.ts voidQuietly), five minutes later. Almost always the provider was told at once and
+// released (payment-session.ts releaseUnusedPayment), five minutes later. Almost always the provider was told at once and
 // the job finds nothing to do; if telling it failed (a network error, the provider down), the job tells it again
 // until it is done: a void, or a refund when the payment was captured at the provider with no order, so the
 // buyer's money is not held.
 import { t } from "elysia";
 import { defineJob, PermanentJobError, type JobDefinition } from "../../jobs/define.ts";
 import { systemCtx } from "../../kernel/system-ctx.ts";
-import { tellProviderVoided, VOID_RETRY_AFTER_MS } from "./payment-session.ts";
+import { tellProviderReleased, VOID_RETRY_AFTER_MS } from "./payment-session.ts";
 
 export const paymentVoidJob = defineJob({
   name: "payment.void",
@@ -19,7 +19,7 @@ export const paymentVoidJob = defineJob({
   async handler(ctx, input) {
     if (ctx.storeId === null) throw new PermanentJobError("payments belong to a store");
     const c = await systemCtx(ctx.platform, ctx.storeId, "payment-void");
-    const outcome = await tellProviderVoided(c, input.paymentId, { masterKey: ctx.platform.config.masterKey });
+    const outcome = await tellProviderReleased(c, input.paymentId, { masterKey: ctx.platform.config.masterKey });
     if (outcome === "voided") ctx.log.warn("a payment void was retried and went through", { paymentId: input.paymentId });
   },
 });

@@ -92,7 +92,7 @@ export async function createPaymentSession(ctx: Ctx, cartId: string, input: { pr
     }
     throw err;
   }
-  if (replaced) await voidQuietly(ctx, replaced, deps, "replaced by a new payment session");
+  if (replaced) await releaseUnusedPayment(ctx, replaced, deps, "replaced by a new payment session");
   const failure = paymentFailure(row);
   if (failure?.reason === "payment.declined") throw failure;
   const v = paymentView(row);
@@ -115,7 +115,7 @@ export const VOID_RETRY_AFTER_MS = 5 * 60_000;
  * outbox row: if telling the provider fails now, that job tells it again until it is done, so the buyer's money is
  * not held for days.
  */
-export async function voidQuietly(ctx: Ctx, paymentId: string, deps: CheckoutDeps, why: string): Promise<void> {
+export async function releaseUnusedPayment(ctx: Ctx, paymentId: string, deps: CheckoutDeps, why: string): Promise<void> {
   try {
     const claimed = await withTx(ctx, async (tx) => {
       const p = await paymentRow(tx, paymentId);
@@ -131,7 +131,7 @@ export async function voidQuietly(ctx: Ctx, paymentId: string, deps: CheckoutDep
       await addOutbox(tx, ctx.clock.now(), { topic: "payment.void", key: `payment.void:${p.id}`, payload: { paymentId: p.id } });
       return true;
     });
-    if (claimed) await tellProviderVoided(ctx, paymentId, deps);
+    if (claimed) await tellProviderReleased(ctx, paymentId, deps);
   } catch (err) {
     ctx.log.error("releasing a payment failed", { paymentId, err });
   }
@@ -142,7 +142,7 @@ export async function voidQuietly(ctx: Ctx, paymentId: string, deps: CheckoutDep
  * captured (refundedAmount reaches capturedAmount). A void the provider refuses because the payment was captured
  * meanwhile becomes that refund. Throws when the provider did not do it (the payment.void job retries).
  */
-export async function tellProviderVoided(ctx: Ctx, paymentId: string, deps: CheckoutDeps): Promise<"done" | "voided" | "refunded"> {
+export async function tellProviderReleased(ctx: Ctx, paymentId: string, deps: CheckoutDeps): Promise<"done" | "voided" | "refunded"> {
   const p = await paymentRow(ctx.store.db, paymentId);
   if (p.orderId !== null) return "done";
   const provider = getProvider(p.provider);

@@ -129,7 +129,7 @@ describe("sandbox payments at checkout", () => {
     const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
     const p = await f.pay(id);
     const store = await f.t.platform.pool.get(f.s.id);
-    // What voidQuietly's claim writes before it asks the provider.
+    // What releaseUnusedPayment's claim writes before it asks the provider.
     await store.client.execute({ sql: "update payments set status = 'voided' where id = ?", args: [p.body.id] });
     const r = await f.complete(id);
     expect(r.status).toBe(402);
@@ -166,8 +166,8 @@ describe("sandbox payments at checkout", () => {
     expect((await events()).at(-1)).toBe("voided");
     expect((await store.client.execute({ sql: "select status from payments where id = ?", args: [pb.body.id] })).rows[0]!.status).toBe("voided");
     // Once done, the job has nothing more to do: running it again tells the provider nothing.
-    const { tellProviderVoided } = await import("./payment-session.ts");
+    const { tellProviderReleased } = await import("./payment-session.ts");
     const { systemCtx } = await import("../../kernel/system-ctx.ts");
-    expect(await tellProviderVoided(await systemCtx(f.t.platform, f.s.id, "test"), pb.body.id, { masterKey: f.t.platform.config.masterKey })).toBe("done");
+    expect(await tellProviderReleased(await systemCtx(f.t.platform, f.s.id, "test"), pb.body.id, { masterKey: f.t.platform.config.masterKey })).toBe("done");
   });
 });
