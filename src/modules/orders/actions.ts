@@ -224,7 +224,7 @@ export async function refundNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news:
   // By our attempt's id only while it has no provider refund yet: a row holding another refund is not this one.
   const byAttempt = !byRef && news.attemptId ? (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.id, news.attemptId), eq(refunds.providerRef, ""))))[0] : undefined;
   const row = byRef ?? byAttempt;
-  if (!row) return news.status === "failed" ? outsideRefundFailed(tx, ctx, p, news) : { outcome: "untracked", paymentPatch: {} };
+  if (!row) return news.status === "failed" ? outsideRefundFailed(tx, ctx, p, news) : outsideRefundMade(tx, ctx, p, news);
   if (row.status === "requested") return { outcome: "unrecorded", paymentPatch: {} };
   if (row.status === "failed" || row.status === news.status || news.status === "pending") return unchanged;
   if (news.status === "succeeded") {
@@ -256,6 +256,32 @@ const refundedPatch = (p: PaymentRow, refunded: number): Partial<PaymentRow> => 
   refundedAmount: refunded,
   status: refunded === 0 ? "captured" : refunded >= p.capturedAmount ? "refunded" : "partially_refunded",
 });
+
+/**
+ * A refund made outside Trafi (the Stripe dashboard; refund.created / refund.updated): it becomes a refund of the
+ * order, so the order's refunded total, status, timeline and `order.refunded` event say what the buyer got back.
+ * The payment counts it once whichever of this and `charge.refunded` comes first (the larger of the two counts).
+ */
+async function outsideRefundMade(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {
+  if (news.amount === null || news.amount <= 0 || p.orderId === null || news.status === "failed") return { outcome: "untracked", paymentPatch: {} };
+  const now = ctx.clock.now();
+  const id = newId("ref", now);
+  await tx.insert(refunds).values({
+    id, orderId: p.orderId, paymentId: p.id, amount: news.amount, currency: p.currency,
+    reason: "made outside Trafi (Stripe dashboard)", providerRef: news.refundRef, status: news.status, createdAt: now, requestKey: null, failedAt: null,
+  });
+  const rows = await tx.select({ n: sql<number>`coalesce(sum(${refunds.amount}), 0)` }).from(refunds).where(and(eq(refunds.paymentId, p.id), inArray(refunds.status, ["pending", "succeeded"])));
+  const recorded = Number(rows[0]?.n ?? 0);
+  const refunded = Math.min(p.capturedAmount, Math.max(p.refundedAmount, recorded));
+  const paymentPatch = refunded === p.refundedAmount ? {} : refundedPatch(p, refunded);
+  const o = await getOrderRow(tx, p.orderId);
+  const next = await restatus(tx, o, { ...p, ...paymentPatch }, { refundedTotal: Math.min(p.capturedAmount, o.refundedTotal + news.amount) }, now);
+  const amount = formatMoney({ amount: news.amount, currency: p.currency });
+  await addTimeline(tx, now, o.id, "refunded", `Refunded ${amount} outside Trafi (Stripe dashboard)`, { refundId: id, amount: news.amount, reason: "made outside Trafi" });
+  await recordAudit(tx, ctx, { action: "order.refunded", targetType: "order", targetId: o.id, before: { status: o.status, refundedTotal: o.refundedTotal }, after: { status: next.status, refundedTotal: next.refundedTotal, refundId: id, reason: "made outside Trafi" } });
+  await addOutbox(tx, now, { topic: "event", key: `order.refunded:${id}`, payload: { type: "order.refunded", ...eventOf(next), refundId: id, amount: { amount: news.amount, currency: p.currency }, refundedTotal: { amount: next.refundedTotal, currency: next.currency } } });
+  return { outcome: "succeeded", paymentPatch };
+}
 
 /** A refund made outside Trafi failed: off the payment (never below ours), remembered as a failed row. */
 async function outsideRefundFailed(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {

@@ -228,6 +228,22 @@ describe("stripe checkout", () => {
     expect(o.body.refunds.map((r: { amount: { amount: number }; status: string }) => [r.amount.amount, r.status])).toEqual([[500, "succeeded"], [700, "failed"]]);
   });
 
+  test("a refund made in the Stripe dashboard reaches the order (refund.created): refunded total, status, timeline, event; counted once", async () => {
+    const { orderId, intentId } = await refundedOrder(500, "rf-dash-made-1");
+    const dash = { id: "re_dashboardMade01", object: "refund", amount: 700, currency: "eur", payment_intent: intentId, metadata: {}, status: "succeeded" };
+    fake.refunds.push(dash);
+    expect((await deliver("refund.created", dash)).ack.outcome).toBe("recorded");
+    await deliver("refund.updated", dash); // the same news again
+    await deliver("charge.refunded", fake.charge(intentId)); // and Stripe's total, after
+    const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    expect(o.body).toMatchObject({ status: "partially_refunded", refundedTotal: { amount: 1_200 }, payment: { refundedAmount: { amount: 1_200 } } });
+    expect(o.body.refunds.map((r: { amount: { amount: number }; status: string }) => [r.amount.amount, r.status])).toEqual([[500, "succeeded"], [700, "succeeded"]]);
+    expect(o.body.timeline.filter((e: { type: string; message: string }) => e.type === "refunded" && e.message.includes("Stripe dashboard"))).toHaveLength(1);
+    // It fails later: off the order and the payment again.
+    await deliver("refund.failed", fake.settleRefund("re_dashboardMade01", "failed", "declined"));
+    expect((await call(`/v1/admin/orders/${orderId}`, { admin: true })).body).toMatchObject({ refundedTotal: { amount: 500 }, payment: { refundedAmount: { amount: 500 } } });
+  });
+
   test("a charge.refunded snapshot older than a refund's failure does not count the failed refund again", async () => {
     const { orderId, refundId, intentId } = await refundedOrder(1_000, "rf-stale-1");
     const stale = await signedEvent(WHSEC, "charge.refunded", fake.charge(intentId), { timestamp: nowS() - 60 }); // taken before the failure

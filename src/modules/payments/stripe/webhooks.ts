@@ -217,7 +217,7 @@ async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject:
   await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment, uncounted), e);
 }
 
-const REFUND_NEWS = new Set(["refund.updated", "refund.failed", "charge.refund.updated"]);
+const REFUND_NEWS = new Set(["refund.created", "refund.updated", "refund.failed", "charge.refund.updated"]);
 
 /** The refund an event reports on, as the order actions take it; null for any other event. */
 function refundOf(event: Stripe.Event, subject: Subject): RefundNews | null {
