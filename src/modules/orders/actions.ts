@@ -296,6 +296,43 @@ async function outsideRefundFailed(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: R
   return { outcome: "reversed", paymentPatch: refunded === p.refundedAmount ? {} : refundedPatch(p, refunded) };
 }
 
+/** A dispute (chargeback) the buyer's bank opened on an order's payment, as the provider reports it. */
+export interface DisputeNews {
+  kind: "created" | "closed" | "funds_withdrawn" | "funds_reinstated";
+  disputeId: string;
+  amount: number | null;
+  reason: string | null;
+  /** Stripe's dispute status (won, lost, needs_response, …). */
+  status: string | null;
+}
+
+const DISPUTE_WORDS: Record<DisputeNews["kind"], string> = {
+  created: "Dispute opened by the buyer's bank",
+  closed: "Dispute closed",
+  funds_withdrawn: "Dispute: funds withdrawn from your balance",
+  funds_reinstated: "Dispute: funds reinstated to your balance",
+};
+
+/**
+ * A dispute on an order's payment goes on the order: a timeline entry, an audit entry and an `order.disputed` event
+ * (what the merchant must answer, at the provider). Amounts stay as they are: a dispute is not a refund, and its
+ * outcome is the provider's to settle. Once per dispute and kind (the event keys dedupe a redelivery).
+ */
+export async function disputeNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: DisputeNews): Promise<boolean> {
+  if (p.orderId === null) return false;
+  const o = await getOrderRow(tx, p.orderId);
+  const now = ctx.clock.now();
+  const amount = news.amount === null ? "" : `: ${formatMoney({ amount: news.amount, currency: p.currency })}`;
+  const detail = [news.reason, news.kind === "closed" ? news.status : null].filter(Boolean).join(", ");
+  await addTimeline(tx, now, o.id, `dispute_${news.kind}`, `${DISPUTE_WORDS[news.kind]}${amount}${detail ? ` (${detail})` : ""}`, { disputeId: news.disputeId, amount: news.amount, reason: news.reason, status: news.status });
+  await recordAudit(tx, ctx, { action: `order.dispute_${news.kind}`, targetType: "order", targetId: o.id, after: { disputeId: news.disputeId, amount: news.amount, reason: news.reason, status: news.status } });
+  await addOutbox(tx, now, {
+    topic: "event", key: `order.disputed:${news.disputeId}:${news.kind}`,
+    payload: { type: "order.disputed", ...eventOf(o), disputeId: news.disputeId, stage: news.kind, amount: news.amount === null ? null : { amount: news.amount, currency: p.currency }, reason: news.reason, status: news.status },
+  });
+  return true;
+}
+
 /**
  * What a `charge.refunded` snapshot taken at `at` (ms) still counts but no longer holds: refunds of this payment that
  * failed at or after that time. Subtracted from its amount_refunded, or a late snapshot would put them back.

@@ -422,6 +422,27 @@ describe("stripe checkout", () => {
     });
   });
 
+  test("a dispute on an order's payment goes on the order's timeline and out as order.disputed; amounts stay", async () => {
+    const { orderId, intentId } = await placedOrder();
+    const dispute = (status: string) => ({ id: "dp_3FakeDispute0001", object: "dispute", amount: 2489, currency: "eur", payment_intent: intentId, charge: fake.intents.get(intentId)!.latest_charge, reason: "fraudulent", status });
+    const opened = await deliver("charge.dispute.created", dispute("needs_response"));
+    expect(opened.ack.outcome).toBe("recorded");
+    expect((await deliver("charge.dispute.created", dispute("needs_response"), opened.id)).ack.duplicate).toBe(true);
+    await deliver("charge.dispute.closed", dispute("lost"));
+    const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    const entries = o.body.timeline.filter((e: { type: string }) => e.type.startsWith("dispute_")).map((e: { type: string; message: string }) => [e.type, e.message]);
+    expect(entries).toEqual(expect.arrayContaining([
+      ["dispute_created", expect.stringContaining("Dispute opened by the buyer's bank: €24.89 (fraudulent)")],
+      ["dispute_closed", expect.stringContaining("lost")],
+    ]));
+    expect(entries).toHaveLength(2);
+    expect(o.body).toMatchObject({ status: "paid", refundedTotal: { amount: 0 } });
+    const db = (await t.platform.pool.get(S.id)).db;
+    const { outbox } = await import("../../../jobs/outbox.tables.ts");
+    const events = await db.select().from(outbox).where(eq(outbox.topic, "event"));
+    expect(events.filter((e) => (e.payload as { type?: string }).type === "order.disputed" && (e.payload as { orderId?: string }).orderId === orderId)).toHaveLength(2);
+  });
+
   test("an event in a currency Trafi does not know (another store on a shared Stripe account) is acknowledged, not a 500", async () => {
     const pi = { id: "pi_3FakeForeign00001", object: "payment_intent", amount: 1000, currency: "egp", metadata: { storeId: "store_other", cartId: "cart_x" }, status: "succeeded" };
     const ev = await deliver("payment_intent.succeeded", pi);

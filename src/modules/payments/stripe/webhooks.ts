@@ -21,8 +21,8 @@ import { stripeClient, fromStripeAmount } from "./client.ts";
 import { stripeCredentials } from "./settings.ts";
 import { stripeEvents } from "./stripe.tables.ts";
 import { unsettledRefunds } from "../../orders/refund-attempts.ts";
-import type { RefundNews } from "../../orders/actions.ts";
-import { failedSince as failedSinceLink, refundNewsInTx } from "./refund-link.ts";
+import type { DisputeNews, RefundNews } from "../../orders/actions.ts";
+import { disputeNewsInTx as disputeNewsLink, failedSince as failedSinceLink, refundNewsInTx } from "./refund-link.ts";
 
 export const MAX_WEBHOOK_BYTES = 512 * 1024;
 /** Stripe's documented default: a signature older than 5 minutes is a replay. */
@@ -211,10 +211,28 @@ async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject:
     await recordPaymentEvent(tx, ctx, payment, news.paymentPatch, { ...e, detail: `${refund.status}${refund.failureReason ? ` (${refund.failureReason})` : ""}: ${news.outcome}` });
     return;
   }
+  const dispute = disputeOf(event, subject);
+  if (dispute) await disputeNewsLink(tx, ctx, payment, dispute);
   // Our refund attempts not recorded yet: recording them adds them, so charge.refunded must not count them too; and
   // refunds that failed since this snapshot was taken are still in it.
   const uncounted = event.type === "charge.refunded" ? (await unsettledRefunds(tx, payment.id)) + (await failedSinceLink(tx, payment.id, event.created * 1000)) : 0;
   await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment, uncounted), e);
+}
+
+const DISPUTE_KINDS: Record<string, DisputeNews["kind"]> = {
+  "charge.dispute.created": "created",
+  "charge.dispute.closed": "closed",
+  "charge.dispute.funds_withdrawn": "funds_withdrawn",
+  "charge.dispute.funds_reinstated": "funds_reinstated",
+};
+
+/** The dispute an event reports on; null for any other event. */
+function disputeOf(event: Stripe.Event, subject: Subject): DisputeNews | null {
+  const kind = DISPUTE_KINDS[event.type];
+  if (!kind) return null;
+  const d = event.data.object as Stripe.Dispute;
+  if (d.object !== "dispute" || typeof d.id !== "string") return null;
+  return { kind, disputeId: d.id, amount: subject.amount, reason: typeof d.reason === "string" ? d.reason : null, status: typeof d.status === "string" ? d.status : null };
 }
 
 const REFUND_NEWS = new Set(["refund.created", "refund.updated", "refund.failed", "charge.refund.updated"]);
