@@ -108,7 +108,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       const deleted = lines.find((l) => !policies.has(l.variantId));
       if (deleted) throw new Conflict("cart.variant_unavailable", "A product in this cart is no longer for sale; remove it and start a new payment session", { variantId: deleted.variantId, lineId: deleted.id });
       const placed = await placeOrderInTx(tx, ctx, {
-        cartId, paymentId: paid.id, status: held.status === "captured" && held.capturedAmount > 0 ? "paid" : "pending", paidAmount: held.capturedAmount, email: cart.email!, currency: cart.currency,
+        cartId, paymentId: paid.id, status: held.status === "captured" && (held.capturedAmount > 0 || held.amount === 0) ? "paid" : "pending", paidAmount: held.capturedAmount, email: cart.email!, currency: cart.currency,
         shippingAddress: cart.shippingAddress!, billingAddress: cart.billingAddress ?? cart.shippingAddress!,
         shippingMethod: { optionId: priced.shippingMethod!.optionId, name: priced.shippingMethod!.name, carrier: priced.shippingMethod!.carrier, amount: priced.shippingTotal.amount, currency: cart.currency },
         lines: lines.map((l, i) => {

@@ -16,7 +16,7 @@ import { adjustInTx } from "../inventory/index.ts";
 import { getProvider, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
 import { fulfillments, orderLines, orders, refunds } from "./orders.tables.ts";
 import { addTimeline, orderLinesOf, type OrderRow } from "./place.ts";
-import { deriveStatus, fulfillmentStatus, getOrderRow } from "./orders.ts";
+import { deriveStatus, fulfillmentStatus, getOrderRow, isPaid } from "./orders.ts";
 import { refundEmailData, shippingEmailData } from "./emails.ts";
 import { unsettledRefunds } from "./refund-attempts.ts";
 
@@ -54,7 +54,7 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
   return run(ctx, orderId, deps, async () => {
     const o = await getOrderRow(ctx.store.db, orderId);
     const p = await paymentRow(ctx.store.db, o.paymentId);
-    if (p.capturedAmount > 0) return o;
+    if (isPaid(p)) return o;
     if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
     // Captured with no amount known (a provider that captured at once without saying how much): asked again.
     if (p.status !== "authorized" && p.status !== "captured") throw new Conflict("payment.not_authorized", `A ${p.status} payment cannot be captured`, { paymentId: p.id });
@@ -498,7 +498,7 @@ export function fulfillOrder(ctx: Ctx, orderId: string, input: FulfillInput, dep
     const o = await getOrderRow(tx, orderId);
     if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
     const p = await paymentRow(tx, o.paymentId);
-    if (p.capturedAmount === 0) throw new Conflict("order.not_paid", "Capture the payment before shipping", { orderId });
+    if (!isPaid(p)) throw new Conflict("order.not_paid", "Capture the payment before shipping", { orderId });
     const lines = await orderLinesOf(tx, o.id);
     const byId = new Map(lines.map((l) => [l.id, l]));
     const wanted = input.lines ?? lines.filter((l) => l.quantity > l.fulfilledQuantity).map((l) => ({ lineId: l.id, quantity: l.quantity - l.fulfilledQuantity }));

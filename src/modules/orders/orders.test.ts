@@ -55,6 +55,8 @@ describe("orders", () => {
     const o = { cancelledAt: null, refundedTotal: 0 };
     const line = (quantity: number, fulfilledQuantity: number) => ({ quantity, fulfilledQuantity });
     expect(deriveStatus(o, { capturedAmount: 0 }, [line(2, 0)])).toBe("pending");
+    expect(deriveStatus(o, { capturedAmount: 0, amount: 0, status: "captured" }, [line(2, 0)])).toBe("paid"); // a free order
+    expect(deriveStatus(o, { capturedAmount: 0, amount: 0, status: "authorized" }, [line(2, 0)])).toBe("pending");
     expect(deriveStatus(o, { capturedAmount: 10 }, [line(2, 0)])).toBe("paid");
     expect(deriveStatus(o, { capturedAmount: 10 }, [line(2, 1)])).toBe("partially_fulfilled");
     expect(deriveStatus(o, { capturedAmount: 10 }, [line(2, 2), line(1, 1)])).toBe("fulfilled");
@@ -104,5 +106,22 @@ describe("orders", () => {
     const found = await f.admin("/customers?email=ada_love");
     expect(found.body.data.map((c: { email: string }) => c.email)).toEqual(["ada_love@example.com"]);
     expect((await f.admin("/customers?email=100%25")).body.data).toEqual([]);
+  });
+
+  test("a free order (0 total) is paid once its payment is captured, and can be shipped", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(0, 5);
+    const zone = (await f.admin("/shipping-zones")).body.data[0];
+    expect((await f.admin(`/shipping-zones/${zone.id}/rates`, { json: { name: "Free", carrier: "La Poste", type: "flat", currency: "EUR", amount: 0 } })).status).toBe(201);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    const free = (await f.store(`/carts/${id}/shipping-options`)).body.data.find((o: { name: string }) => o.name === "Free");
+    expect((await f.store(`/carts/${id}/shipping-method`, { method: "PUT", json: { optionId: free.id } })).status).toBe(200);
+    await f.pay(id);
+    const placed = await f.complete(id);
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({ status: "paid", total: { amount: 0 } });
+    const shipped = await f.admin(`/orders/${placed.body.id}/fulfillments`, { json: { carrier: "La Poste", trackingNumber: "X1", trackingUrl: "https://example.com/t/X1" } });
+    expect(shipped.status).toBe(201);
+    expect(shipped.body.status).toBe("fulfilled");
   });
 });

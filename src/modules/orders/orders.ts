@@ -26,14 +26,22 @@ export async function getOrderRow(db: Db, id: string): Promise<OrderRow> {
  * The status follows from the facts, so no transition can leave it inconsistent:
  * cancelled > refunded > partially_refunded > fulfilled > partially_fulfilled > paid > pending.
  */
-export function deriveStatus(o: Pick<OrderRow, "cancelledAt" | "refundedTotal">, p: Pick<PaymentRow, "capturedAmount">, lines: Pick<OrderLineRow, "quantity" | "fulfilledQuantity">[]): OrderStatus {
+/**
+ * Paid: something was captured, or a payment of nothing (a free order: a 0 total) went through capture. An amount
+ * captured of 0 alone cannot tell "captured nothing" from "not captured yet".
+ */
+export function isPaid(p: Pick<PaymentRow, "capturedAmount"> & Partial<Pick<PaymentRow, "amount" | "status">>): boolean {
+  return p.capturedAmount > 0 || (p.amount === 0 && (p.status === "captured" || p.status === "refunded" || p.status === "partially_refunded"));
+}
+
+export function deriveStatus(o: Pick<OrderRow, "cancelledAt" | "refundedTotal">, p: Pick<PaymentRow, "capturedAmount"> & Partial<Pick<PaymentRow, "amount" | "status">>, lines: Pick<OrderLineRow, "quantity" | "fulfilledQuantity">[]): OrderStatus {
   if (o.cancelledAt !== null) return "cancelled";
   if (o.refundedTotal > 0) return o.refundedTotal >= p.capturedAmount ? "refunded" : "partially_refunded";
   const shipped = lines.reduce((s, l) => s + l.fulfilledQuantity, 0);
   const total = lines.reduce((s, l) => s + l.quantity, 0);
   if (total > 0 && shipped === total) return "fulfilled";
   if (shipped > 0) return "partially_fulfilled";
-  return p.capturedAmount > 0 ? "paid" : "pending";
+  return isPaid(p) ? "paid" : "pending";
 }
 
 export function fulfillmentStatus(lines: Pick<OrderLineRow, "quantity" | "fulfilledQuantity">[]): "unfulfilled" | "partially_fulfilled" | "fulfilled" {

@@ -117,6 +117,18 @@ describe("computeTaxes properties", () => {
 });
 
 describe("zones and validation", () => {
+  test("a regional zone's tax line has its own code; the country's keeps the country code", () => {
+    const rate = (ppm: number) => ({ standard: { ratePpm: ppm, name: `VAT ${ppm / 10_000}%` } });
+    const zones: TaxZoneRates[] = [
+      { id: "fr", name: "France", countryCode: "FR", region: null, rates: rate(200_000) },
+      { id: "cor", name: "Corse", countryCode: "FR", region: "cor", rates: rate(130_000) },
+    ];
+    const quote = (region: string | null) =>
+      computeTaxes({ lines: [{ id: "l", unitPrice: money(1_000, "EUR"), quantity: 1, taxCategory: "standard" }], address: { countryCode: "FR", region }, pricesIncludeTax: false, shippingTaxCategory: "standard", originCountry: "FR", zones });
+    expect(quote("cor").lines[0]!.taxLines[0]).toMatchObject({ code: "FR-COR:standard", ratePpm: 130_000 });
+    expect(quote(null).lines[0]!.taxLines[0]).toMatchObject({ code: "FR:standard", ratePpm: 200_000 });
+  });
+
   test("a region zone beats the country zone; other regions fall back to the country", () => {
     const z = (id: string, region: string | null): TaxZoneRates => ({ id, name: id, countryCode: "ES", region, rates: {} });
     const zones = [z("es", null), z("canarias", "CN")];

@@ -124,7 +124,10 @@ function taxLine(
   const tax = inclusive ? extractRate(amount, rate.ratePpm, "halfEven") : applyRate(amount, rate.ratePpm, "halfEven");
   const net = inclusive ? subtract(amount, tax) : amount;
   const gross = inclusive ? amount : add(amount, tax);
-  const line: TaxLine = { code: `${zone!.countryCode}:${category}`, name: rate.name, ratePpm: rate.ratePpm, rate: ppmToPercent(rate.ratePpm), amount: tax };
+  // A regional zone's rate has a code of its own (FR-COR:standard): a VAT report groups by code, and Corsica's 13%
+  // is not the mainland's 20%.
+  const where = zone!.region ? `${zone!.countryCode}-${zone!.region.toUpperCase()}` : zone!.countryCode;
+  const line: TaxLine = { code: `${where}:${category}`, name: rate.name, ratePpm: rate.ratePpm, rate: ppmToPercent(rate.ratePpm), amount: tax };
   return { id, amount, net, tax, gross, taxLines: [line] };
 }
 

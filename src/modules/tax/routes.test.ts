@@ -137,5 +137,9 @@ describe("tax settings and quotes", () => {
     const bad = await (await quote({ ...body, vatNumber: "DE12345" })).json();
     expect([bad.reverseCharge, bad.vatNumberStatus, bad.taxTotal.amount]).toEqual([false, "malformed", 397]);
     expect((await quote({ ...body, currency: "XXX" })).status).toBe(422);
+    // Amounts past exact integers (10^12 × 100,000) are the caller's: 422, not a 500.
+    const huge = await quote({ ...body, lines: [{ id: "l1", unitPrice: 1_000_000_000_000, quantity: 100_000, taxCategory: "standard" }] });
+    expect(huge.status).toBe(422);
+    expect(((await huge.json()) as { error: { reason: string } }).error.reason).toBe("tax.amount_too_large");
   });
 });

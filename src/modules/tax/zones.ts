@@ -3,7 +3,7 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../kernel/errors.ts";
 import { isId, newId } from "../../kernel/ids.ts";
-import { money, percentToPpm, ppmToPercent, type Money } from "../../kernel/money.ts";
+import { money, MoneyError, percentToPpm, ppmToPercent, type Money } from "../../kernel/money.ts";
 import { isCurrency } from "../../kernel/currency.ts";
 import { decodeCursor, toPage, type Page } from "../../kernel/pagination.ts";
 import { withTx as plainTx, type StoreTx } from "../../db/tx.ts";
@@ -209,13 +209,19 @@ export interface TaxQuoteInput {
 /** computeTaxes with the store's settings and zones. */
 export async function taxQuote(ctx: Pick<Ctx, "store">, input: TaxQuoteInput): Promise<TaxResult> {
   const [settings, zones] = await Promise.all([getTaxSettings(ctx), loadTaxZones(ctx)]);
-  return computeTaxes({
-    ...input,
-    pricesIncludeTax: settings.pricesIncludeTax,
-    shippingTaxCategory: settings.shippingTaxCategory,
-    originCountry: settings.originCountry,
-    zones,
-  });
+  try {
+    return computeTaxes({
+      ...input,
+      pricesIncludeTax: settings.pricesIncludeTax,
+      shippingTaxCategory: settings.shippingTaxCategory,
+      originCountry: settings.originCountry,
+      zones,
+    });
+  } catch (e) {
+    // Amounts the caller sent that no exact integer can hold (10^12 × 100,000): their request, not our failure.
+    if (e instanceof MoneyError) throw new ValidationFailed("tax.amount_too_large", "These amounts are too large to compute exactly", { field: "lines" });
+    throw e;
+  }
 }
 
 /** The HTTP quote body (plain integers in one currency) → taxQuote. */
