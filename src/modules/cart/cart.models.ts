@@ -70,6 +70,7 @@ export const CartView = t.Object({
   payment: Nullable(PaymentSessionView),
   subtotal: Money, discountTotal: Money, shippingTotal: Money, taxTotal: Money, total: Money,
   taxEstimated: t.Boolean({ description: "true until a shipping address is set: taxes are estimated for the store's country" }),
+  taxIncluded: t.Boolean({ description: "prices include the tax: the total is subtotal − discount + shipping, taxTotal is inside it" }),
   taxNote: Nullable(t.String()),
   priceChanges: t.Array(t.Object({ lineId: t.String(), variantId: t.String(), old: Money, new: Nullable(Money) }), {
     description: "Catalog prices that differ from the cart's snapshot; accept with POST /accept-prices or re-add the variant",

@@ -28,6 +28,8 @@ const OrderConfirmation = t.Object({
   shippingTotal: MoneySchema,
   taxTotal: MoneySchema,
   total: MoneySchema,
+  /** Prices include the tax (the total is subtotal − discount + shipping): shown as "incl. tax", not added. */
+  taxIncluded: t.Optional(t.Boolean()),
   orderUrl: t.Optional(Url),
 });
 const Shipping = t.Object({ orderNumber: Str(40), customerName: t.Optional(Str()), carrier: t.Optional(Str(80)), trackingNumber: Str(120), trackingUrl: Url });
@@ -80,7 +82,8 @@ const orderConfirmation: Template<typeof OrderConfirmation> = {
   render(d, store) {
     const totals: Array<[string, string]> = [["Subtotal", fmt(d.subtotal)]];
     if (d.discountTotal && d.discountTotal.amount !== 0) totals.push(["Discount", fmt(d.discountTotal)]);
-    totals.push(["Shipping", fmt(d.shippingTotal)], ["Tax", fmt(d.taxTotal)], ["Total", fmt(d.total)]);
+    if (d.taxIncluded) totals.push(["Shipping", fmt(d.shippingTotal)], ["Total", fmt(d.total)], ["incl. tax", fmt(d.taxTotal)]);
+    else totals.push(["Shipping", fmt(d.shippingTotal)], ["Tax", fmt(d.taxTotal)], ["Total", fmt(d.total)]);
     const rows = d.lines
       .map((l) => `<tr><td>${escapeHtml(l.title)}${l.sku ? ` <small>(${escapeHtml(l.sku)})</small>` : ""}</td><td>${l.quantity} × ${escapeHtml(fmt(l.unitPrice))}</td><td style="text-align:right">${escapeHtml(fmt(l.total))}</td></tr>`)
       .join("");

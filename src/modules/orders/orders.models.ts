@@ -18,7 +18,9 @@ const base = {
   id: t.String(), number: Int(), status: OrderStatus, email: t.String(), currency: t.String(), lines: t.Array(Line),
   shippingAddress: AddressView, billingAddress: AddressView,
   shippingMethod: t.Object({ optionId: t.String(), name: t.String(), carrier: t.String(), price: Money }),
-  subtotal: Money, discountTotal: Money, shippingTotal: Money, taxTotal: Money, total: Money, refundedTotal: Money, taxNote: Nullable(t.String()),
+  subtotal: Money, discountTotal: Money, shippingTotal: Money, taxTotal: Money, total: Money, refundedTotal: Money,
+  taxIncluded: t.Boolean({ description: "prices included the tax: the total is subtotal − discount + shipping, taxTotal is inside it" }),
+  taxNote: Nullable(t.String()),
   fulfillmentStatus: t.Union([t.Literal("unfulfilled"), t.Literal("partially_fulfilled"), t.Literal("fulfilled")]),
   createdAt: t.String(), updatedAt: t.String(),
 };

@@ -124,4 +124,29 @@ describe("orders", () => {
     expect(shipped.status).toBe(201);
     expect(shipped.body.status).toBe("fulfilled");
   });
+
+  test("tax-inclusive prices (the default): the order and its confirmation e-mail show the tax as included, and the e-mail's sums add up", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(2_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 2 }]);
+    expect((await f.store(`/carts/${id}`)).body.taxIncluded).toBe(true);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    expect(order.taxIncluded).toBe(true);
+    expect(order.total.amount).toBe(order.subtotal.amount + order.shippingTotal.amount);
+    const store = await f.t.platform.pool.get(f.s.id);
+    const row = (await store.client.execute({ sql: "select payload from outbox where key = ?", args: [`receipt:${order.id}`] })).rows[0]!;
+    const payload = JSON.parse(String(row.payload));
+    const { renderTemplate } = await import("../notifications/templates.ts");
+    const text = renderTemplate(payload.template, payload.data, { name: "Shop" }).text;
+    expect(text).toContain("incl. tax:");
+    expect(text).not.toMatch(/^Tax:/m);
+    // A store whose prices exclude tax: the tax is added, and said so.
+    expect((await f.admin("/tax-settings", { method: "PATCH", json: { pricesIncludeTax: false } })).status).toBe(200);
+    const id2 = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id2);
+    const order2 = (await f.complete(id2)).body;
+    expect(order2.taxIncluded).toBe(false);
+    expect(order2.total.amount).toBe(order2.subtotal.amount + order2.shippingTotal.amount + order2.taxTotal.amount);
+  });
 });

@@ -11,6 +11,7 @@ import { paymentRow, paymentView, type PaymentRow } from "../payments/index.ts";
 import { fulfillments, orderEvents, orderLines, orders, refunds, type OrderStatus } from "./orders.tables.ts";
 import { orderLinesOf, type OrderLineRow, type OrderRow } from "./place.ts";
 import { prepared } from "../../db/prepared.ts";
+import { taxIncluded } from "./emails.ts";
 import { dbOf } from "../../db/tx.ts";
 
 type Db = StoreDb | StoreTx;
@@ -61,7 +62,7 @@ function baseView(o: OrderRow, lines: OrderLineRow[]) {
     shippingAddress: o.shippingAddress, billingAddress: o.billingAddress,
     shippingMethod: { optionId: o.shippingMethod.optionId, name: o.shippingMethod.name, carrier: o.shippingMethod.carrier, price: m(o.shippingMethod.amount) },
     subtotal: m(o.subtotal), discountTotal: m(o.discountTotal), shippingTotal: m(o.shippingTotal), taxTotal: m(o.taxTotal), total: m(o.total),
-    refundedTotal: m(o.refundedTotal), taxNote: o.taxNote, fulfillmentStatus: fulfillmentStatus(lines),
+    refundedTotal: m(o.refundedTotal), taxIncluded: taxIncluded(o), taxNote: o.taxNote, fulfillmentStatus: fulfillmentStatus(lines),
     createdAt: iso(o.createdAt), updatedAt: iso(o.updatedAt),
   };
 }

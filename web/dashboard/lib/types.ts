@@ -54,7 +54,7 @@ export interface OrderLine { id: string; variantId: string; title: string; sku: 
 export interface Order {
   id: string; number: number; status: OrderStatus; email: string; currency: string; lines: OrderLine[];
   shippingAddress: Address | null; shippingMethod: { name: string; carrier: string; price: Money } | null;
-  subtotal: Money; discountTotal: Money; shippingTotal: Money; taxTotal: Money; total: Money; refundedTotal: Money;
+  subtotal: Money; discountTotal: Money; shippingTotal: Money; taxTotal: Money; total: Money; refundedTotal: Money; taxIncluded: boolean;
   fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled"; createdAt: string; customerId: string | null; cancelledAt: string | null;
   payment: { id: string; provider: string; status: string; captureMethod: string; amount: Money; capturedAmount: Money; refundedAmount: Money } | null;
   fulfillments: { id: string; carrier: string; trackingNumber: string; trackingUrl: string; lines: { lineId: string; quantity: number }[]; createdAt: string }[];

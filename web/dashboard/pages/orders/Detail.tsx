@@ -83,8 +83,10 @@ function Totals(props: { o: Order }) {
       <dt class="text-muted">Subtotal</dt><dd class="m-0 mono text-right">{m(props.o.subtotal)}</dd>
       <Show when={props.o.discountTotal.amount > 0}><dt class="text-muted">Discount</dt><dd class="m-0 mono text-right">−{m(props.o.discountTotal)}</dd></Show>
       <dt class="text-muted">Shipping</dt><dd class="m-0 mono text-right">{m(props.o.shippingTotal)}</dd>
-      <dt class="text-muted">Tax</dt><dd class="m-0 mono text-right">{m(props.o.taxTotal)}</dd>
+      {/* Tax-inclusive prices: the tax is inside the total, so it is shown after it, not added above it. */}
+      <Show when={!props.o.taxIncluded}><dt class="text-muted">Tax</dt><dd class="m-0 mono text-right">{m(props.o.taxTotal)}</dd></Show>
       <dt class="font-bold">Total</dt><dd class="m-0 mono text-right font-bold">{m(props.o.total)}</dd>
+      <Show when={props.o.taxIncluded}><dt class="text-muted">incl. tax</dt><dd class="m-0 mono text-right text-muted">{m(props.o.taxTotal)}</dd></Show>
       <Show when={props.o.refundedTotal.amount > 0}><dt class="text-err">Refunded</dt><dd class="m-0 mono text-right text-err">−{m(props.o.refundedTotal)}</dd></Show>
     </dl>
   );
