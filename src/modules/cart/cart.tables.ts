@@ -21,6 +21,8 @@ export interface ShippingMethodRow {
   carrier: string;
   amount: number;
   currency: string;
+  /** On an order: the tax on shipping, by rate (amount in minor units). Absent on carts and older orders. */
+  taxLines?: Array<{ code: string; name: string; rate: string; amount: number }>;
 }
 
 export const carts = sqliteTable(

@@ -38,6 +38,8 @@ export interface PriceChange {
 export interface PricedCart {
   lines: PricedCartLine[];
   shippingMethod: { optionId: string; name: string; carrier: string; price: Money } | null;
+  /** The tax on shipping, by rate (an invoice shows it apart from the lines'). */
+  shippingTaxLines: Array<ReturnType<typeof taxLineView>>;
   subtotal: Money;
   discountTotal: Money;
   shippingTotal: Money;
@@ -96,6 +98,7 @@ export async function priceCartRows(ctx: Pick<Ctx, "store">, cart: CartRow, line
       total: money(l.unitPrice * l.quantity, currency), taxLines: (taxed?.lines[k]?.taxLines ?? []).map(taxLineView),
     })),
     shippingMethod: method ? { optionId: method.optionId, name: method.name, carrier: method.carrier, price: money(method.amount, currency) } : null,
+    shippingTaxLines: (taxed?.shipping?.taxLines ?? []).map(taxLineView),
     subtotal,
     discountTotal: zero(currency),
     shippingTotal: shipping ?? zero(currency),

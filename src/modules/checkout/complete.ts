@@ -110,7 +110,10 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       const placed = await placeOrderInTx(tx, ctx, {
         cartId, paymentId: paid.id, status: held.status === "captured" && (held.capturedAmount > 0 || held.amount === 0) ? "paid" : "pending", paidAmount: held.capturedAmount, email: cart.email!, currency: cart.currency,
         shippingAddress: cart.shippingAddress!, billingAddress: cart.billingAddress ?? cart.shippingAddress!,
-        shippingMethod: { optionId: priced.shippingMethod!.optionId, name: priced.shippingMethod!.name, carrier: priced.shippingMethod!.carrier, amount: priced.shippingTotal.amount, currency: cart.currency },
+        shippingMethod: {
+          optionId: priced.shippingMethod!.optionId, name: priced.shippingMethod!.name, carrier: priced.shippingMethod!.carrier, amount: priced.shippingTotal.amount, currency: cart.currency,
+          taxLines: priced.shippingTaxLines.map((t) => ({ code: t.code, name: t.name, rate: t.rate, amount: t.amount.amount })),
+        },
         lines: lines.map((l, i) => {
           const p = priced.lines[i]!;
           return {

@@ -17,7 +17,7 @@ const Line = t.Object({
 const base = {
   id: t.String(), number: Int(), status: OrderStatus, email: t.String(), currency: t.String(), lines: t.Array(Line),
   shippingAddress: AddressView, billingAddress: AddressView,
-  shippingMethod: t.Object({ optionId: t.String(), name: t.String(), carrier: t.String(), price: Money }),
+  shippingMethod: t.Object({ optionId: t.String(), name: t.String(), carrier: t.String(), price: Money, taxLines: t.Array(TaxLine, { description: "the tax on shipping, by rate" }) }),
   subtotal: Money, discountTotal: Money, shippingTotal: Money, taxTotal: Money, total: Money, refundedTotal: Money,
   taxIncluded: t.Boolean({ description: "prices included the tax: the total is subtotal − discount + shipping, taxTotal is inside it" }),
   taxNote: Nullable(t.String()),

@@ -134,6 +134,11 @@ describe("orders", () => {
     const order = (await f.complete(id)).body;
     expect(order.taxIncluded).toBe(true);
     expect(order.total.amount).toBe(order.subtotal.amount + order.shippingTotal.amount);
+    // The tax on shipping is kept by rate, as an invoice needs it: lines' and shipping's tax lines make the tax total.
+    const detail = (await f.admin(`/orders/${order.id}`)).body;
+    expect(detail.shippingMethod.taxLines).toEqual([expect.objectContaining({ code: "FR:standard", rate: "20" })]);
+    const taxes = [...detail.lines.flatMap((l: { taxLines: { amount: { amount: number } }[] }) => l.taxLines), ...detail.shippingMethod.taxLines];
+    expect(taxes.reduce((n: number, t: { amount: { amount: number } }) => n + t.amount.amount, 0)).toBe(detail.taxTotal.amount);
     const store = await f.t.platform.pool.get(f.s.id);
     const row = (await store.client.execute({ sql: "select payload from outbox where key = ?", args: [`receipt:${order.id}`] })).rows[0]!;
     const payload = JSON.parse(String(row.payload));

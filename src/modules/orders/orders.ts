@@ -60,7 +60,10 @@ function baseView(o: OrderRow, lines: OrderLineRow[]) {
       unitPrice: m(l.unitPrice), total: m(l.total), taxLines: l.taxLines.map((t) => ({ code: t.code, name: t.name, rate: t.rate, amount: m(t.amount) })),
     })),
     shippingAddress: o.shippingAddress, billingAddress: o.billingAddress,
-    shippingMethod: { optionId: o.shippingMethod.optionId, name: o.shippingMethod.name, carrier: o.shippingMethod.carrier, price: m(o.shippingMethod.amount) },
+    shippingMethod: {
+      optionId: o.shippingMethod.optionId, name: o.shippingMethod.name, carrier: o.shippingMethod.carrier, price: m(o.shippingMethod.amount),
+      taxLines: (o.shippingMethod.taxLines ?? []).map((t) => ({ code: t.code, name: t.name, rate: t.rate, amount: m(t.amount) })),
+    },
     subtotal: m(o.subtotal), discountTotal: m(o.discountTotal), shippingTotal: m(o.shippingTotal), taxTotal: m(o.taxTotal), total: m(o.total),
     refundedTotal: m(o.refundedTotal), taxIncluded: taxIncluded(o), taxNote: o.taxNote, fulfillmentStatus: fulfillmentStatus(lines),
     createdAt: iso(o.createdAt), updatedAt: iso(o.updatedAt),
