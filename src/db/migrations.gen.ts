@@ -164,13 +164,6 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
         "-- A refund failed at the provider remembers when (orders/actions.ts refundNewsInTx): a charge.refunded snapshot\n-- older than that still counts it (stripe/webhooks.ts). Refunds are looked up by payment (sums, provider id).\nALTER TABLE `refunds` ADD `failed_at` integer;",
         "CREATE INDEX `refunds_payment_idx` ON `refunds` (`payment_id`,`status`);"
       ]
-    },
-    {
-      "tag": "0004_cart_vat_number",
-      "hash": "f2ddc708b98d320fefd2479b965cc3096e2e009e5ead03951a9099979db90cf0",
-      "statements": [
-        "-- A cart may carry the buyer's EU VAT number: reverse charge at checkout when it qualifies (tax/compute.ts).\nALTER TABLE `carts` ADD `vat_number` text;"
-      ]
     }
   ]
 };

@@ -36,7 +36,6 @@ export const UpdateCartBody = t.Object(
     shippingAddress: t.Optional(Address),
     billingAddress: t.Optional(Address),
     customerId: t.Optional(Nullable(t.String({ pattern: "^cus_[0-9A-Z]{26}$" }))),
-    vatNumber: t.Optional(Nullable(t.String({ minLength: 4, maxLength: 20, description: "the buyer's EU VAT number (a business): reverse charge when it qualifies; null removes it" }))),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -72,8 +71,6 @@ export const CartView = t.Object({
   subtotal: Money, discountTotal: Money, shippingTotal: Money, taxTotal: Money, total: Money,
   taxEstimated: t.Boolean({ description: "true until a shipping address is set: taxes are estimated for the store's country" }),
   taxIncluded: t.Boolean({ description: "prices include the tax: the total is subtotal − discount + shipping, taxTotal is inside it" }),
-  vatNumber: Nullable(t.String()),
-  vatNumberStatus: t.Union([t.Literal("none"), t.Literal("applied"), t.Literal("malformed"), t.Literal("not_eu"), t.Literal("country_mismatch"), t.Literal("domestic")], { description: "applied: reverse charge (0% tax); otherwise why not" }),
   taxNote: Nullable(t.String()),
   priceChanges: t.Array(t.Object({ lineId: t.String(), variantId: t.String(), old: Money, new: Nullable(Money) }), {
     description: "Catalog prices that differ from the cart's snapshot; accept with POST /accept-prices or re-add the variant",

@@ -42,8 +42,6 @@ export const carts = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     completedAt: integer("completed_at"),
-    /** The buyer's EU VAT number (a business): reverse charge when it qualifies (tax/compute.ts). */
-    vatNumber: text("vat_number"),
   },
   (t) => [index("carts_updated_idx").on(t.updatedAt)],
 );

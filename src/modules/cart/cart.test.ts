@@ -138,32 +138,4 @@ describe("carts", () => {
     expect(after.status).toBe(200);
     expect(after.body.lines.map((l: { quantity: number }) => l.quantity)).toEqual([10]);
   });
-
-  test("a business buyer's EU VAT number on the cart: reverse charge (no tax) for another EU country, kept on the order as its note", async () => {
-    await using f = await checkoutFixture();
-    const v = await f.product(1_190, 5);
-    const c = await f.store("/carts", { json: { email: "buyer@firma.de", items: [{ variantId: v, quantity: 1 }] } });
-    const id = c.body.id as string;
-    const de = { firstName: "Ada", lastName: "Lovelace", line1: "Unter den Linden 1", city: "Berlin", postalCode: "10117", countryCode: "DE" };
-    const taxed = await f.store(`/carts/${id}`, { method: "PATCH", json: { shippingAddress: de } });
-    expect(taxed.body.taxTotal.amount).toBeGreaterThan(0);
-    const bad = await f.store(`/carts/${id}`, { method: "PATCH", json: { vatNumber: "DE12345" } });
-    expect(bad.body).toMatchObject({ vatNumber: "DE12345", vatNumberStatus: "malformed" });
-    expect(bad.body.taxTotal.amount).toBe(taxed.body.taxTotal.amount);
-    const rc = await f.store(`/carts/${id}`, { method: "PATCH", json: { vatNumber: "de 123 456 789" } });
-    expect(rc.body).toMatchObject({ vatNumber: "DE123456789", vatNumberStatus: "applied", taxTotal: { amount: 0 } });
-    expect(rc.body.taxNote).toContain("reverse charge");
-    const o = await f.store(`/carts/${id}/shipping-options`);
-    await f.store(`/carts/${id}/shipping-method`, { method: "PUT", json: { optionId: o.body.data[0].id } });
-    await f.pay(id);
-    const order = (await f.complete(id)).body;
-    expect(order).toMatchObject({ taxTotal: { amount: 0 } });
-    expect(order.taxNote).toContain("reverse charge");
-    // Removing it brings the tax back.
-    const c2 = (await f.store("/carts", { json: { items: [{ variantId: v, quantity: 1 }] } })).body.id;
-    await f.store(`/carts/${c2}`, { method: "PATCH", json: { shippingAddress: de, vatNumber: "DE123456789" } });
-    const off = await f.store(`/carts/${c2}`, { method: "PATCH", json: { vatNumber: null } });
-    expect(off.body).toMatchObject({ vatNumber: null, vatNumberStatus: "none" });
-    expect(off.body.taxTotal.amount).toBeGreaterThan(0);
-  });
 });

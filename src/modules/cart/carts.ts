@@ -131,7 +131,7 @@ export async function createCart(ctx: Ctx, input: { currency?: string; email?: s
   await withTx(ctx, async (tx) => {
     const row: CartRow = {
       id, currency, email: input.email?.toLowerCase() ?? null, customerId: null, shippingAddress: null, billingAddress: null,
-      shippingMethod: null, paymentId: null, status: "open", orderId: null, createdAt: now, updatedAt: now, completedAt: null, vatNumber: null,
+      shippingMethod: null, paymentId: null, status: "open", orderId: null, createdAt: now, updatedAt: now, completedAt: null,
     };
     await insertRow(tx, carts, row);
     for (const it of input.items ?? []) await addLineInTx(tx, ctx, row, it.variantId, it.quantity);
@@ -180,7 +180,7 @@ function checkAddress(a: AddressRow | undefined, field: string): void {
 }
 
 export async function updateCart(
-  ctx: Ctx, id: string, input: { email?: string; shippingAddress?: AddressRow; billingAddress?: AddressRow; customerId?: string | null; vatNumber?: string | null },
+  ctx: Ctx, id: string, input: { email?: string; shippingAddress?: AddressRow; billingAddress?: AddressRow; customerId?: string | null },
 ): Promise<void> {
   checkAddress(input.shippingAddress, "shippingAddress");
   checkAddress(input.billingAddress, "billingAddress");
@@ -189,8 +189,6 @@ export async function updateCart(
     const patch: Partial<CartRow> = { updatedAt: ctx.clock.now() };
     if (input.email !== undefined) patch.email = input.email.toLowerCase();
     if (input.billingAddress !== undefined) patch.billingAddress = input.billingAddress;
-    // Kept as given, without spaces and in capitals (its format is checked when taxes are computed: vatNumberStatus).
-    if (input.vatNumber !== undefined) patch.vatNumber = input.vatNumber === null ? null : input.vatNumber.replace(/[\s.-]/g, "").toUpperCase();
     if (input.customerId !== undefined) {
       // Accounts come later; until then the id must at least name a customer of this store. The order's customer is
       // still found by e-mail at completion.

@@ -47,7 +47,6 @@ export interface PricedCart {
   total: Money;
   taxEstimated: boolean;
   taxNote: string | null;
-  vatNumberStatus: "none" | "applied" | "malformed" | "not_eu" | "country_mismatch" | "domestic";
   priceChanges: PriceChange[];
   weightGrams: number;
   variants: Map<string, VariantInfo>;
@@ -89,7 +88,6 @@ export async function priceCartRows(ctx: Pick<Ctx, "store">, cart: CartRow, line
     shippingAmount: shipping,
     shippingTaxCategory: settings.shippingTaxCategory,
     address,
-    vatNumber: cart.vatNumber,
     pricesIncludeTax: settings.pricesIncludeTax,
     originCountry: settings.originCountry,
     zones,
@@ -108,7 +106,6 @@ export async function priceCartRows(ctx: Pick<Ctx, "store">, cart: CartRow, line
     total: taxed?.grossTotal ?? zero(currency),
     taxEstimated: !cart.shippingAddress,
     taxNote: taxed?.note ?? null,
-    vatNumberStatus: taxed?.vatNumberStatus ?? "none",
     priceChanges,
     weightGrams,
     variants,

@@ -28,7 +28,7 @@ export async function getCart(ctx: Pick<Ctx, "store">, id: string) {
     lines: priced.lines, shippingAddress: cart.shippingAddress, billingAddress: cart.billingAddress, shippingMethod: priced.shippingMethod,
     payment: p && { id: p.id, provider: p.provider, status: p.status, amount: p.amount, clientSecret: p.clientSecret, nextAction: p.nextAction, failureReason: p.failureReason },
     subtotal: priced.subtotal, discountTotal: priced.discountTotal, shippingTotal: priced.shippingTotal, taxTotal: priced.taxTotal, total: priced.total,
-    taxEstimated: priced.taxEstimated, taxNote: priced.taxNote, vatNumber: cart.vatNumber, vatNumberStatus: priced.vatNumberStatus,
+    taxEstimated: priced.taxEstimated, taxNote: priced.taxNote,
     // The same reading as an order's (orders/emails.ts taxIncluded): the tax is inside the total, not added to it.
     taxIncluded: priced.taxTotal.amount > 0 && priced.subtotal.amount - priced.discountTotal.amount + priced.shippingTotal.amount === priced.total.amount,
     priceChanges: priced.priceChanges, createdAt: iso(cart.createdAt), updatedAt: iso(cart.updatedAt),
