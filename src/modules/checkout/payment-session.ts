@@ -123,7 +123,7 @@ export async function releaseUnusedPayment(ctx: Ctx, paymentId: string, deps: Ch
       if (p.orderId !== null) return false;
       if (p.status === "authorized" || p.status === "requires_action") {
         await recordPaymentEvent(tx, ctx, p, { status: "voided" }, { type: "void_requested", amount: p.amount, reference: p.providerRef, detail: why });
-      } else if (p.status === "captured" && p.capturedAmount > p.refundedAmount) {
+      } else if ((p.status === "captured" || p.status === "partially_refunded") && p.capturedAmount > p.refundedAmount) {
         await recordPaymentEvent(tx, ctx, p, { status: "refunded" }, { type: "refund_requested", amount: p.capturedAmount - p.refundedAmount, reference: p.providerRef, detail: `no order: ${why}` });
       } else {
         return false;
@@ -172,8 +172,10 @@ export async function tellProviderReleased(ctx: Ctx, paymentId: string, deps: Ch
   const cur = await paymentRow(ctx.store.db, paymentId);
   const owed = cur.capturedAmount - cur.refundedAmount;
   if (cur.status !== "refunded" || owed <= 0) return "done";
-  // Keyed by the payment: asked again (a retry), the provider answers with the same refund.
-  const r = await provider.refund(pc, cur.providerRef, { amount: owed, currency: cur.currency }, "no order was placed for this payment", `release:${cur.id}`);
+  // Keyed by the payment and the round: asked again (a retry), the provider answers with the same refund; after a
+  // release refund failed at the provider (refund news, orders/actions.ts), the next round is a new refund.
+  const round = (await paymentEventsOf(ctx.store.db, cur.id)).filter((e) => e.type === "release_refund_failed").length;
+  const r = await provider.refund(pc, cur.providerRef, { amount: owed, currency: cur.currency }, "no order was placed for this payment", round === 0 ? `release:${cur.id}` : `release:${cur.id}:${round}`);
   if (r.status === "failed") {
     await record({}, { type: "refund_failed", amount: owed, reference: r.refundRef, detail: "no order was placed for this payment" });
     throw new Error(`the provider refused to refund payment ${paymentId}`);

@@ -9,11 +9,11 @@ import { KeyedLock } from "../../kernel/lock.ts";
 import { newId } from "../../kernel/ids.ts";
 import { formatMoney } from "../../kernel/money.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
-import { updateById } from "../../db/prepared.ts";
+import { insertRow, updateById } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { adjustInTx } from "../inventory/index.ts";
-import { getProvider, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
+import { getProvider, paymentEvents, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
 import { fulfillments, orderLines, orders, refunds } from "./orders.tables.ts";
 import { addTimeline, orderLinesOf, type OrderRow } from "./place.ts";
 import { deriveStatus, fulfillmentStatus, getOrderRow, isPaid } from "./orders.ts";
@@ -224,6 +224,7 @@ export async function refundNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news:
   // By our attempt's id only while it has no provider refund yet: a row holding another refund is not this one.
   const byAttempt = !byRef && news.attemptId ? (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.id, news.attemptId), eq(refunds.providerRef, ""))))[0] : undefined;
   const row = byRef ?? byAttempt;
+  if (!row && news.status === "failed" && p.orderId === null && news.attemptId?.startsWith("release:")) return releaseRefundFailed(tx, ctx, p, news);
   if (!row) return news.status === "failed" ? outsideRefundFailed(tx, ctx, p, news) : outsideRefundMade(tx, ctx, p, news);
   if (row.status === "requested") return { outcome: "unrecorded", paymentPatch: {} };
   if (row.status === "failed" || row.status === news.status || news.status === "pending") return unchanged;
@@ -281,6 +282,27 @@ async function outsideRefundMade(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: Ref
   await recordAudit(tx, ctx, { action: "order.refunded", targetType: "order", targetId: o.id, before: { status: o.status, refundedTotal: o.refundedTotal }, after: { status: next.status, refundedTotal: next.refundedTotal, refundId: id, reason: "made outside Trafi" } });
   await addOutbox(tx, now, { topic: "event", key: `order.refunded:${id}`, payload: { type: "order.refunded", ...eventOf(next), refundId: id, amount: { amount: news.amount, currency: p.currency }, refundedTotal: { amount: next.refundedTotal, currency: next.currency } } });
   return { outcome: "succeeded", paymentPatch };
+}
+
+const MAX_RELEASE_ROUNDS = 3;
+
+/**
+ * The refund that gave back a payment no order used (checkout's releaseUnusedPayment) failed at the provider (a
+ * closed card): the buyer was not paid back. The amount is owed again and the payment.void job refunds it once
+ * more, as a new refund; after MAX_RELEASE_ROUNDS failures it stops and says so in the log, for the merchant.
+ */
+async function releaseRefundFailed(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {
+  const amount = Math.min(p.refundedAmount, news.amount ?? p.refundedAmount);
+  const failedRounds = (await tx.select({ n: sql<number>`count(*)` }).from(paymentEvents).where(and(eq(paymentEvents.paymentId, p.id), eq(paymentEvents.type, "release_refund_failed"))))[0];
+  const round = Number(failedRounds?.n ?? 0) + 1;
+  const now = ctx.clock.now();
+  await insertRow(tx, paymentEvents, { id: newId("pev", now), paymentId: p.id, type: "release_refund_failed", amount, reference: news.refundRef, detail: news.failureReason, createdAt: now });
+  if (round >= MAX_RELEASE_ROUNDS) {
+    ctx.log.error("refunding a payment no order used failed again: refund it by hand", { paymentId: p.id, rounds: round, failureReason: news.failureReason });
+  } else {
+    await addOutbox(tx, now, { topic: "payment.void", key: `payment.void:${p.id}:${round}`, payload: { paymentId: p.id } });
+  }
+  return { outcome: "reversed", paymentPatch: { refundedAmount: p.refundedAmount - amount } };
 }
 
 /** A refund made outside Trafi failed: off the payment (never below ours), remembered as a failed row. */

@@ -391,6 +391,33 @@ describe("stripe checkout", () => {
     });
   });
 
+  test("the refund that gave back a payment no order used fails later at Stripe: it is owed again and refunded anew by the job", async () => {
+    const { startTestJobs, drainJobs } = await import("../../../jobs/testing.ts");
+    await startTestJobs(t.platform);
+    try {
+      await onManualCapture(async () => {
+        const cartId = await readyCart();
+        await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
+        const first = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+        await captureAtStripe(first.id);
+        expect((await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } })).status).toBe(201);
+        const released = fake.refunds.filter((r) => r.payment_intent === first.id);
+        expect(released).toHaveLength(1);
+        // The card was closed: Stripe fails that refund.
+        expect((await deliver("refund.failed", fake.settleRefund(released[0]!.id as string, "failed", "expired_or_canceled_card"))).ack.outcome).toBe("recorded");
+        expect(await paymentOfIntent(first.id)).toMatchObject({ status: "refunded", refunded_amount: 0 });
+        await t.platform.outbox.kick(S.id);
+        await drainJobs(t.platform);
+        const refunds = fake.refunds.filter((r) => r.payment_intent === first.id);
+        expect(refunds).toHaveLength(2);
+        expect(refunds[1]!.metadata).toMatchObject({ trafi_refund: expect.stringMatching(/^release:pay_.+:1$/) });
+        expect(await paymentOfIntent(first.id)).toMatchObject({ status: "refunded", refunded_amount: first.amount });
+      });
+    } finally {
+      await t.platform.jobs.stop();
+    }
+  });
+
   test("captured at Stripe before completing, then the stock is gone: the buyer's money goes back", async () => {
     await onManualCapture(async () => {
       const cartId = await readyCart();

@@ -85,6 +85,13 @@ describe("stripe provider", () => {
     expect(fake.intents.get(s.providerRef)!.amount_received).toBe(4500);
   });
 
+  test("a payment of 0 is refused with a clear 422 before Stripe is asked (Stripe takes none)", async () => {
+    const before = fake.requests.length;
+    const e = await appError(stripe().createSession(pc, { cartId: "cart_Z0", amount: EUR(0), email: null, data: {}, idempotencyKey: "pay_zero", captureMethod: "manual" }));
+    expect([e.status, e.reason]).toEqual([422, "payment.amount_too_small"]);
+    expect(fake.requests.length).toBe(before);
+  });
+
   test("void cancels an authorization (twice is a no-op); a captured payment cannot be voided", async () => {
     const s = await session("cart_A4", 700, { data: { paymentMethodId: PM.visa }, manual: true });
     const v = await stripe().void(pc, s.providerRef);

@@ -68,6 +68,10 @@ async function createSession(
   input: Parameters<PaymentProvider["createSession"]>[1],
 ): Promise<ProviderSession> {
   const data = sessionData(input.data);
+  // Stripe takes no payment of nothing (its minimum is about 0.50 of the currency): say so instead of its refusal.
+  if (input.amount.amount <= 0) {
+    throw new ValidationFailed("payment.amount_too_small", "Stripe cannot take a payment of 0; a free order needs the sandbox provider or a paid item", { amount: input.amount });
+  }
   const { stripe } = await bound(pc);
   const confirm = data.paymentMethodId !== undefined;
   const params: Stripe.PaymentIntentCreateParams = {
