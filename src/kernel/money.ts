@@ -198,3 +198,10 @@ export function ppmToPercent(ppm: number): string {
   const frac = (ppm % 10_000).toString().padStart(4, "0").replace(/0+$/, "");
   return frac ? `${int}.${frac}` : `${int}`;
 }
+
+/**
+ * Totals whose tax is inside the total (tax-inclusive prices): total = subtotal − discount + shipping, tax > 0. Read
+ * from the figures themselves, so an order says what its buyer was charged whatever the store's setting is now.
+ */
+export const taxIncluded = (t: { subtotal: number; discountTotal: number; shippingTotal: number; taxTotal: number; total: number }): boolean =>
+  t.taxTotal > 0 && t.subtotal - t.discountTotal + t.shippingTotal === t.total;

@@ -11,7 +11,7 @@ import { carts } from "./cart.tables.ts";
 import { CART_WRITE, cartRow, readCart, type CartLineRow, type CartRow } from "./carts.ts";
 import { priceCartRows, type PricedCart } from "./totals.ts";
 import { Conflict } from "../../kernel/errors.ts";
-import { sum } from "../../kernel/money.ts";
+import { sum, taxIncluded } from "../../kernel/money.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -29,8 +29,7 @@ export async function getCart(ctx: Pick<Ctx, "store">, id: string) {
     payment: p && { id: p.id, provider: p.provider, status: p.status, amount: p.amount, clientSecret: p.clientSecret, nextAction: p.nextAction, failureReason: p.failureReason },
     subtotal: priced.subtotal, discountTotal: priced.discountTotal, shippingTotal: priced.shippingTotal, taxTotal: priced.taxTotal, total: priced.total,
     taxEstimated: priced.taxEstimated, taxNote: priced.taxNote,
-    // The same reading as an order's (orders/emails.ts taxIncluded): the tax is inside the total, not added to it.
-    taxIncluded: priced.taxTotal.amount > 0 && priced.subtotal.amount - priced.discountTotal.amount + priced.shippingTotal.amount === priced.total.amount,
+    taxIncluded: taxIncluded({ subtotal: priced.subtotal.amount, discountTotal: priced.discountTotal.amount, shippingTotal: priced.shippingTotal.amount, taxTotal: priced.taxTotal.amount, total: priced.total.amount }),
     priceChanges: priced.priceChanges, createdAt: iso(cart.createdAt), updatedAt: iso(cart.updatedAt),
   };
 }

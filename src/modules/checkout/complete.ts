@@ -13,8 +13,8 @@ import { updateById } from "../../db/prepared.ts";
 import { carts, loadCart, readCart, type CartLineRow, type CartRow } from "../cart/index.ts";
 import { InsufficientStock } from "../inventory/index.ts";
 import { stockPoliciesIn } from "../catalog/index.ts";
-import { getProvider, paymentRow, payments, recordPaymentEvent, type PaymentRow } from "../payments/index.ts";
-import { capturePayment, getOrderRow, placeOrderInTx, type OrderRow } from "../orders/index.ts";
+import { capturedOf, getProvider, paymentRow, payments, recordPaymentEvent, type PaymentRow } from "../payments/index.ts";
+import { capturePayment, getOrderRow, isPaid, placeOrderInTx, type OrderRow } from "../orders/index.ts";
 import { assertReadyToPay, paymentFailure, providerContext, sessionPatch, releaseUnusedPayment, type CheckoutDeps } from "./payment-session.ts";
 
 /** Test seam: runs after authorization and before the order transaction (a failure here must leave no trace). */
@@ -73,7 +73,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       const cur = await paymentRow(tx, p0.id);
       if (cur.status === "voided" || cur.status === "refunded") return cur;
       // Captured at the provider already (a capture made outside Trafi): how much, so the order is placed paid.
-      const captured = s.status === "captured" ? Math.min(cur.amount, s.capturedAmount ?? cur.amount) : null;
+      const captured = s.status === "captured" ? capturedOf(s, cur.amount) : null;
       return recordPaymentEvent(tx, ctx, cur, { ...sessionPatch(s), ...(captured !== null && { capturedAmount: captured }) }, { type: s.status, amount: captured ?? cur.amount, reference: s.providerRef, detail: s.failureReason });
     });
   }
@@ -108,7 +108,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       const deleted = lines.find((l) => !policies.has(l.variantId));
       if (deleted) throw new Conflict("cart.variant_unavailable", "A product in this cart is no longer for sale; remove it and start a new payment session", { variantId: deleted.variantId, lineId: deleted.id });
       const placed = await placeOrderInTx(tx, ctx, {
-        cartId, paymentId: paid.id, status: held.status === "captured" && (held.capturedAmount > 0 || held.amount === 0) ? "paid" : "pending", paidAmount: held.capturedAmount, email: cart.email!, currency: cart.currency,
+        cartId, paymentId: paid.id, status: isPaid(held) ? "paid" : "pending", paidAmount: held.capturedAmount, email: cart.email!, currency: cart.currency,
         shippingAddress: cart.shippingAddress!, billingAddress: cart.billingAddress ?? cart.shippingAddress!,
         shippingMethod: {
           optionId: priced.shippingMethod!.optionId, name: priced.shippingMethod!.name, carrier: priced.shippingMethod!.carrier, amount: priced.shippingTotal.amount, currency: cart.currency,

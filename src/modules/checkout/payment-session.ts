@@ -10,7 +10,7 @@ import { updateById } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/outbox.ts";
 import { cartRow, carts, loadCart } from "../cart/index.ts";
 import {
-  getPaymentSettings, getProvider, insertPayment, paymentEventsOf, paymentRow, paymentView, recordPaymentEvent, type PaymentRow, type ProviderContext, type ProviderSession,
+  capturedOf, getPaymentSettings, getProvider, insertPayment, paymentEventsOf, paymentRow, paymentView, recordPaymentEvent, type PaymentRow, type ProviderContext, type ProviderSession,
 } from "../payments/index.ts";
 
 export interface CheckoutDeps {
@@ -81,7 +81,7 @@ export async function createPaymentSession(ctx: Ctx, cartId: string, input: { pr
       const p = await insertPayment(tx, ctx, {
         id, cartId, orderId: null, provider: provider.id, captureMethod: settings.captureMethod, amount: total.amount, currency: total.currency,
         // A provider that captured at once says how much (none of ours does: sessions authorize only).
-        capturedAmount: s.status === "captured" ? Math.min(total.amount, s.capturedAmount ?? total.amount) : 0, refundedAmount: 0, ...sessionPatch(s),
+        capturedAmount: s.status === "captured" ? capturedOf(s, total.amount) : 0, refundedAmount: 0, ...sessionPatch(s),
       }, s.failureReason);
       await updateById(tx, carts, cartId, { paymentId: id, updatedAt: ctx.clock.now() });
       return p;
@@ -166,7 +166,7 @@ export async function tellProviderReleased(ctx: Ctx, paymentId: string, deps: Ch
     }
     if (s.status !== "captured") throw new Error(`the provider did not void payment ${paymentId}: ${s.status}`);
     // Captured at the provider meanwhile (the Stripe dashboard): what it holds goes back.
-    const captured = Math.min(p.amount, s.capturedAmount ?? p.amount);
+    const captured = capturedOf(s, p.amount);
     await record({ status: "refunded", capturedAmount: captured }, { type: "captured", amount: captured, reference: s.providerRef, detail: "captured at the provider; no order: refunding" });
   }
   const cur = await paymentRow(ctx.store.db, paymentId);

@@ -1,7 +1,7 @@
 // Order actions that move money or goods: capture, refund, cancel, fulfill. Provider calls run before the
 // transaction that records them and never inside it; one action per order at a time (a per-order lock), so two
 // refunds cannot both pass the "not above captured" check with the provider answering in between.
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { actorScope, IDEMPOTENCY_TTL_MS, type Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
@@ -13,12 +13,12 @@ import { insertRow, updateById } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { adjustInTx } from "../inventory/index.ts";
-import { getProvider, paymentEvents, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
+import { capturedOf, getProvider, paymentEvents, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
 import { fulfillments, orderLines, orders, refunds } from "./orders.tables.ts";
-import { addTimeline, orderLinesOf, type OrderRow } from "./place.ts";
+import { addPaidTimeline, addTimeline, orderLinesOf, type OrderRow } from "./place.ts";
 import { deriveStatus, fulfillmentStatus, getOrderRow, isPaid } from "./orders.ts";
 import { refundEmailData, shippingEmailData } from "./emails.ts";
-import { unsettledRefunds } from "./refund-attempts.ts";
+import { recordedRefunds, unsettledRefunds } from "./refund-attempts.ts";
 
 export interface OrderDeps {
   masterKey: Uint8Array;
@@ -68,13 +68,12 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
     }
     // What the provider captured: the whole authorization, unless it was captured elsewhere in part (the Stripe
     // dashboard); refunds are then capped by what was really captured.
-    const captured = Math.min(p.amount, s.capturedAmount ?? p.amount);
+    const captured = capturedOf(s, p.amount);
     return withTx(ctx, async (tx) => {
       const now = ctx.clock.now();
       const paid = await recordPaymentEvent(tx, ctx, p, { status: "captured", providerRef: s.providerRef, capturedAmount: captured }, { type: "captured", amount: captured, reference: s.providerRef });
       const next = await restatus(tx, o, paid, {}, now);
-      const part = captured < p.amount ? ` (${formatMoney({ amount: captured, currency: p.currency })} of ${formatMoney({ amount: p.amount, currency: p.currency })})` : "";
-      await addTimeline(tx, now, o.id, "paid", `Payment captured${part}`, { amount: captured });
+      await addPaidTimeline(tx, now, o.id, captured, p.amount, p.currency);
       await recordAudit(tx, ctx, { action: "order.paid", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status } });
       await addOutbox(tx, now, { topic: "event", key: `order.paid:${o.id}`, payload: { type: "order.paid", ...eventOf(next) } });
       return next;
@@ -271,8 +270,7 @@ async function outsideRefundMade(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: Ref
     id, orderId: p.orderId, paymentId: p.id, amount: news.amount, currency: p.currency,
     reason: "made outside Trafi (Stripe dashboard)", providerRef: news.refundRef, status: news.status, createdAt: now, requestKey: null, failedAt: null,
   });
-  const rows = await tx.select({ n: sql<number>`coalesce(sum(${refunds.amount}), 0)` }).from(refunds).where(and(eq(refunds.paymentId, p.id), inArray(refunds.status, ["pending", "succeeded"])));
-  const recorded = Number(rows[0]?.n ?? 0);
+  const recorded = await recordedRefunds(tx, p.id);
   const refunded = Math.min(p.capturedAmount, Math.max(p.refundedAmount, recorded));
   const paymentPatch = refunded === p.refundedAmount ? {} : refundedPatch(p, refunded);
   const o = await getOrderRow(tx, p.orderId);
@@ -313,8 +311,7 @@ async function outsideRefundFailed(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: R
     id: newId("ref", now), orderId: p.orderId, paymentId: p.id, amount: news.amount, currency: p.currency,
     reason: "made outside Trafi (Stripe dashboard)", providerRef: news.refundRef, status: "failed", createdAt: now, requestKey: null, failedAt: news.at,
   });
-  const ours = await tx.select({ n: sql<number>`coalesce(sum(${refunds.amount}), 0)` }).from(refunds).where(and(eq(refunds.paymentId, p.id), inArray(refunds.status, ["pending", "succeeded"])));
-  const refunded = Math.max(Number(ours[0]?.n ?? 0), p.refundedAmount - news.amount);
+  const refunded = Math.max(await recordedRefunds(tx, p.id), p.refundedAmount - news.amount);
   return { outcome: "reversed", paymentPatch: refunded === p.refundedAmount ? {} : refundedPatch(p, refunded) };
 }
 
@@ -355,14 +352,6 @@ export async function disputeNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news
   return true;
 }
 
-/**
- * What a `charge.refunded` snapshot taken at `at` (ms) still counts but no longer holds: refunds of this payment that
- * failed at or after that time. Subtracted from its amount_refunded, or a late snapshot would put them back.
- */
-export async function failedSince(db: StoreTx, paymentId: string, at: number): Promise<number> {
-  const row = (await db.select({ n: sql<number>`coalesce(sum(${refunds.amount}), 0)` }).from(refunds).where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, "failed"), gte(refunds.failedAt, at))))[0];
-  return Number(row?.n ?? 0);
-}
 
 /** The request key of an admin refund: the caller and its Idempotency-Key (as the idempotency layer scopes them), hashed. */
 const refundRequestKey = (actor: Ctx["actor"], key: string): string => createHash("sha256").update(`${actorScope(actor)}\n${key}`).digest("hex").slice(0, 32);

@@ -1,5 +1,6 @@
 // Payloads of the order e-mails, in the shapes the notifications templates validate (sku omitted when null).
 import type { orders, orderLines } from "./orders.tables.ts";
+import { taxIncluded } from "../../kernel/money.ts";
 
 type OrderRow = typeof orders.$inferSelect;
 type LineRow = typeof orderLines.$inferSelect;
@@ -20,14 +21,6 @@ export function orderEmailData(o: OrderRow, lines: LineRow[]) {
     taxIncluded: taxIncluded(o),
   };
 }
-
-/**
- * The order's prices included its tax: the total is what the lines and shipping cost (less discounts), the tax
- * inside it. Read from the totals themselves, so it stays what the buyer was charged whatever the store's setting
- * is now.
- */
-export const taxIncluded = (o: Pick<OrderRow, "subtotal" | "discountTotal" | "shippingTotal" | "taxTotal" | "total">): boolean =>
-  o.taxTotal > 0 && o.subtotal - o.discountTotal + o.shippingTotal === o.total;
 
 export const shippingEmailData = (o: OrderRow, f: { carrier: string; trackingNumber: string; trackingUrl: string }) => ({
   orderNumber: String(o.number), customerName: customerName(o), carrier: f.carrier.slice(0, 80), trackingNumber: f.trackingNumber, trackingUrl: f.trackingUrl,

@@ -11,7 +11,7 @@ import { paymentRow, paymentView, type PaymentRow } from "../payments/index.ts";
 import { fulfillments, orderEvents, orderLines, orders, refunds, type OrderStatus } from "./orders.tables.ts";
 import { orderLinesOf, type OrderLineRow, type OrderRow } from "./place.ts";
 import { prepared } from "../../db/prepared.ts";
-import { taxIncluded } from "./emails.ts";
+import { taxIncluded } from "../../kernel/money.ts";
 import { dbOf } from "../../db/tx.ts";
 
 type Db = StoreDb | StoreTx;

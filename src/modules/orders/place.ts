@@ -49,6 +49,12 @@ async function nextNumber(tx: StoreTx): Promise<number> {
   return row!.last;
 }
 
+/** The order's "paid" entry: what was captured, and of what when it was only part (captured outside Trafi). */
+export async function addPaidTimeline(tx: StoreTx, now: number, orderId: string, captured: number, of: number, currency: string): Promise<void> {
+  const part = captured < of ? ` (${formatMoney({ amount: captured, currency })} of ${formatMoney({ amount: of, currency })})` : "";
+  await addTimeline(tx, now, orderId, "paid", `Payment captured${part}`, { amount: captured });
+}
+
 export async function addTimeline(tx: StoreTx, now: number, orderId: string, type: string, message: string, data: Record<string, unknown> | null = null): Promise<void> {
   await insertRow(tx, orderEvents, { id: newId("oev", now), orderId, type, message, data, createdAt: now });
 }
@@ -78,8 +84,7 @@ export async function placeOrderInTx(tx: StoreTx, ctx: AuditCtx, input: PlaceOrd
   await addTimeline(tx, now, id, "placed", `Order ${number} placed`, { total: input.totals.total, currency: input.currency });
   if (input.status === "paid") {
     const paid = input.paidAmount ?? input.totals.total;
-    const part = paid < input.totals.total ? ` (${formatMoney({ amount: paid, currency: input.currency })} of ${formatMoney({ amount: input.totals.total, currency: input.currency })})` : "";
-    await addTimeline(tx, now, id, "paid", `Payment captured${part}`, { amount: paid });
+    await addPaidTimeline(tx, now, id, paid, input.totals.total, input.currency);
   }
   await recordAudit(tx, ctx, { action: "order.placed", targetType: "order", targetId: id, after: { number, email: input.email, total: input.totals.total, currency: input.currency, status: input.status, paymentId: input.paymentId } });
   await addOutbox(tx, now, { topic: "email.send", key: `receipt:${id}`, payload: { template: "order_confirmation", to: input.email, data: orderEmailData(order, lineRows) } });

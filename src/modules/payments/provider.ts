@@ -24,6 +24,9 @@ export interface ProviderSession {
   capturedAmount?: number;
 }
 
+/** What a captured session holds: the provider's figure when it gives one (a partial capture), never above `amount`. */
+export const capturedOf = (s: Pick<ProviderSession, "capturedAmount">, amount: number): number => Math.min(amount, s.capturedAmount ?? amount);
+
 export interface RefundResult {
   refundRef: string;
   status: "succeeded" | "pending" | "failed";

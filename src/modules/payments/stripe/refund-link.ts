@@ -1,5 +1,5 @@
-// The calls into the order actions: a refund's later news from Stripe changes the order it refunded, the refunds
-// that failed since a charge.refunded snapshot are left out of it, and a dispute goes on the order.
+// The calls into the order actions: a refund's later news from Stripe changes the order it refunded, and a dispute
+// goes on the order.
 // Imported lazily, as checkout-link.ts is: the order actions import the payments module.
 import type { StoreTx } from "../../../db/tx.ts";
 import type { Ctx } from "../../../kernel/context.ts";
@@ -9,11 +9,6 @@ import type { DisputeNews, RefundNews, RefundNewsOutcome } from "../../orders/ac
 export async function refundNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {
   const { refundNewsInTx: apply } = await import("../../orders/actions.ts");
   return apply(tx, ctx, p, news);
-}
-
-export async function failedSince(tx: StoreTx, paymentId: string, at: number): Promise<number> {
-  const { failedSince: sum } = await import("../../orders/actions.ts");
-  return sum(tx, paymentId, at);
 }
 
 export async function disputeNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: DisputeNews): Promise<boolean> {

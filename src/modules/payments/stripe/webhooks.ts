@@ -20,9 +20,9 @@ import { captureOrder, completeCart, type CompletionDeps } from "./checkout-link
 import { stripeClient, fromStripeAmount } from "./client.ts";
 import { stripeCredentials } from "./settings.ts";
 import { stripeEvents } from "./stripe.tables.ts";
-import { unsettledRefunds } from "../../orders/refund-attempts.ts";
+import { failedSince, unsettledRefunds } from "../../orders/refund-attempts.ts";
 import type { DisputeNews, RefundNews } from "../../orders/actions.ts";
-import { disputeNewsInTx as disputeNewsLink, failedSince as failedSinceLink, refundNewsInTx } from "./refund-link.ts";
+import { disputeNewsInTx as disputeNewsLink, refundNewsInTx } from "./refund-link.ts";
 
 export const MAX_WEBHOOK_BYTES = 512 * 1024;
 /** Stripe's documented default: a signature older than 5 minutes is a replay. */
@@ -215,7 +215,7 @@ async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject:
   if (dispute) await disputeNewsLink(tx, ctx, payment, dispute);
   // Our refund attempts not recorded yet: recording them adds them, so charge.refunded must not count them too; and
   // refunds that failed since this snapshot was taken are still in it.
-  const uncounted = event.type === "charge.refunded" ? (await unsettledRefunds(tx, payment.id)) + (await failedSinceLink(tx, payment.id, event.created * 1000)) : 0;
+  const uncounted = event.type === "charge.refunded" ? (await unsettledRefunds(tx, payment.id)) + (await failedSince(tx, payment.id, event.created * 1000)) : 0;
   await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment, uncounted), e);
 }
 
