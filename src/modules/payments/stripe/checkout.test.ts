@@ -360,8 +360,7 @@ describe("stripe checkout", () => {
     await onManualCapture(async () => {
       expect((await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: 1, reason: "received" } })).status).toBe(201);
       const cartId = await readyCart();
-      await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
-      const pi = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+      const pi = await visaIntent(cartId);
       expect((await fetch(`${fake.apiBase}/v1/payment_intents/${pi.id}/capture`, { method: "POST", headers: { authorization: `Bearer ${SK}` } })).status).toBe(200);
       const placed = await call(`/v1/store/carts/${cartId}/complete`, { json: {} });
       expect(placed.status).toBe(201);
@@ -370,6 +369,11 @@ describe("stripe checkout", () => {
     });
   });
 
+  /** A Stripe session paid by card for the cart (authorized: the store is on manual capture); its PaymentIntent. */
+  const visaIntent = async (cartId: string) => {
+    expect((await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } })).status).toBeLessThan(300);
+    return [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+  };
   const captureAtStripe = async (intentId: string, amount?: number) => {
     const res = await fetch(`${fake.apiBase}/v1/payment_intents/${intentId}/capture`, {
       method: "POST", headers: { authorization: `Bearer ${SK}`, "content-type": "application/x-www-form-urlencoded" }, body: amount === undefined ? "" : `amount_to_capture=${amount}`,
@@ -381,8 +385,7 @@ describe("stripe checkout", () => {
   test("a session captured in the Stripe dashboard and then replaced is refunded, not left captured with no order", async () => {
     await onManualCapture(async () => {
       const cartId = await readyCart();
-      await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
-      const first = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+      const first = await visaIntent(cartId);
       await captureAtStripe(first.id);
       // The buyer starts over: the first session is released; Stripe refuses to cancel a captured intent.
       expect((await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } })).status).toBe(201);
@@ -397,8 +400,7 @@ describe("stripe checkout", () => {
     try {
       await onManualCapture(async () => {
         const cartId = await readyCart();
-        await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
-        const first = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+        const first = await visaIntent(cartId);
         await captureAtStripe(first.id);
         expect((await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } })).status).toBe(201);
         const released = fake.refunds.filter((r) => r.payment_intent === first.id);
@@ -421,8 +423,7 @@ describe("stripe checkout", () => {
   test("captured at Stripe before completing, then the stock is gone: the buyer's money goes back", async () => {
     await onManualCapture(async () => {
       const cartId = await readyCart();
-      await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
-      const pi = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+      const pi = await visaIntent(cartId);
       await captureAtStripe(pi.id);
       const level = await call(`/v1/admin/inventory/variants/${variantId}`, { admin: true });
       expect((await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: -level.body.onHand, reason: "damaged" } })).status).toBe(201);
@@ -438,8 +439,7 @@ describe("stripe checkout", () => {
     await onManualCapture(async () => {
       expect((await call("/v1/admin/inventory/adjustments", { admin: true, json: { variantId, delta: 1, reason: "received" } })).status).toBe(201);
       const cartId = await readyCart();
-      await call(`/v1/store/carts/${cartId}/payment`, { json: { provider: "stripe", data: { paymentMethodId: PM.visa } } });
-      const pi = [...fake.intents.values()].find((i) => i.metadata.cartId === cartId)!;
+      const pi = await visaIntent(cartId);
       await captureAtStripe(pi.id, 500);
       const placed = await call(`/v1/store/carts/${cartId}/complete`, { json: {} });
       expect(placed.status).toBe(201);
