@@ -1,18 +1,15 @@
-// Formatting: money from integer minor units (currency exponent from Intl), dates in the browser's locale.
-const digitsCache = new Map<string, number>();
+// Formatting: money from integer minor units, dates in the browser's locale.
+// A currency's exponent comes from the server's table (src/kernel/currency.ts), never from the browser's Intl: V8
+// (Chrome, Edge) says 0 decimals for HUF, IDR and COP where ISO 4217 and the API say 2, which showed and took those
+// amounts 100× off. Intl only draws the symbol and the grouping, with the digits fixed to the exponent.
+import { CURRENCIES } from "../../../src/kernel/currency.ts";
 
-export function exponent(currency: string): number {
-  let d = digitsCache.get(currency);
-  if (d === undefined) {
-    d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    digitsCache.set(currency, d);
-  }
-  return d;
-}
+export const exponent = (currency: string): number => CURRENCIES[currency] ?? 2;
 
 export function money(amount: number | null | undefined, currency: string): string {
   if (amount === null || amount === undefined) return "—";
-  return new Intl.NumberFormat("en", { style: "currency", currency }).format(amount / 10 ** exponent(currency));
+  const e = exponent(currency);
+  return new Intl.NumberFormat("en", { style: "currency", currency, minimumFractionDigits: e, maximumFractionDigits: e }).format(amount / 10 ** e);
 }
 
 /** "12.50" → 1250 (EUR); rounds half away from zero on extra digits; null when not a number. */
