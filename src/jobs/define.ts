@@ -47,6 +47,13 @@ export interface JobDefinition<S extends TSchema = TSchema> {
   wanted?(platform: Platform, storeId: string | null): Promise<boolean>;
   /** Optional: a job relayed from an outbox row runs this long after it is relayed (a check made later on). */
   readonly relayDelayMs?: number;
+  /**
+   * Optional: what names the job of a relayed outbox row. "key" (the default): the row's key, so two rows written
+   * with one key while the first job is pending run once (an e-mail written twice is sent once). "row": the row's
+   * id, for rows that are each their own unit of work even when their keys meet (business events: two changes of
+   * one product in the same millisecond are two events, and the second must not be folded into the first).
+   */
+  readonly relayKey?: "key" | "row";
 }
 
 /** A key derived from the whole input, for jobs whose input has no natural identity. */

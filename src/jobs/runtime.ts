@@ -39,6 +39,9 @@ export interface EnqueueOptions {
 /** A single process-wide runtime: bunqueue's embedded manager is a process singleton. */
 let active: JobRuntime | null = null;
 
+/** The key of the job of a relayed outbox row (JobDefinition.relayKey). */
+const relayKeyOf = (def: JobDefinition, row: { id: string; key: string }): string => (def.relayKey === "row" ? row.id : row.key);
+
 export class JobRuntime {
   private queue: Queue<JobData> | null = null;
   private worker: Worker<JobData> | null = null;
@@ -144,7 +147,7 @@ export class JobRuntime {
 
   /** Enqueues the job of an outbox row; the worker reads the payload from the row. */
   async enqueueOutbox(def: JobDefinition, storeId: string | null, row: { id: string; key: string }): Promise<string> {
-    const job = await this.q.add(def.name, { storeId, outboxId: row.id }, this.options(def, storeId, row.key, def.relayDelayMs));
+    const job = await this.q.add(def.name, { storeId, outboxId: row.id }, this.options(def, storeId, relayKeyOf(def, row), def.relayDelayMs));
     return job.id;
   }
 
@@ -159,7 +162,7 @@ export class JobRuntime {
 
   /** Enqueues the jobs of several outbox rows in one durable write (the relay's batches). */
   async enqueueOutboxMany(storeId: string | null, items: Array<{ def: JobDefinition; row: { id: string; key: string } }>): Promise<string[]> {
-    const jobs = await this.q.addBulk(items.map(({ def, row }) => ({ name: def.name, data: { storeId, outboxId: row.id }, opts: this.options(def, storeId, row.key, def.relayDelayMs) })));
+    const jobs = await this.q.addBulk(items.map(({ def, row }) => ({ name: def.name, data: { storeId, outboxId: row.id }, opts: this.options(def, storeId, relayKeyOf(def, row), def.relayDelayMs) })));
     return jobs.map((j) => j.id);
   }
 

@@ -36,6 +36,8 @@ export const eventJob = defineJob({
   timeoutMs: 30_000,
   key: (i) => i.id ?? inputKey(i),
   handler: dispatch,
+  // Each outbox row is one event (its id is the event id): rows whose keys meet are still two events.
+  relayKey: "row",
   // Webhooks are the only subscribers of business events today: a store without an enabled endpoint needs no job
   // (the fan-out would find nobody). One indexed read per relay pass.
   wanted: (platform, storeId) => (storeId === null ? Promise.resolve(true) : hasEnabledEndpoint(platform, storeId)),
