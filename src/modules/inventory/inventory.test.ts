@@ -68,6 +68,18 @@ describe("adjustments and levels", () => {
     expect(afterHold.data[0]).toMatchObject({ onHand: 6, reserved: 5, available: 1 });
   });
 
+  test("a level counts only its own variant's and location's holds", async () => {
+    const held = await variant(A.id);
+    const other = await variant(A.id);
+    await stock(held, 10);
+    await stock(other, 10);
+    expect((await reserveReq(held, 4)).status).toBe(201);
+    const levels = await (await a(`/levels?variantId=${other}`)).json();
+    expect(levels.data).toEqual([expect.objectContaining({ onHand: 10, reserved: 0, available: 10 })]);
+    expect((await summary(other)).levels).toEqual([expect.objectContaining({ reserved: 0, available: 10 })]);
+    expect((await summary(held)).levels).toEqual([expect.objectContaining({ reserved: 4, available: 6 })]);
+  });
+
   test("validation: zero delta, unknown reason, below zero, unknown location or variant", async () => {
     const v = await variant(A.id);
     await stock(v, 2);

@@ -22,8 +22,11 @@ export async function listLevels(
   const after = decodeCursor(q.cursor);
   const now = ctx.clock.now();
   const r = inventoryReservations;
-  const reserved = sql<number>`coalesce((select sum(${r.quantity}) from ${r} where ${r.variantId} = ${inventoryLevels.variantId}
-    and ${r.locationId} = ${inventoryLevels.locationId} and ${r.status} = 'active' and (${r.expiresAt} is null or ${r.expiresAt} > ${now})), 0)`;
+  // The outer columns are spelled with their table: drizzle writes a one-table select's columns bare, and a bare
+  // "variant_id" inside the subquery is the reservation's own (each hold matched itself: every level showed the
+  // whole store's holds as reserved).
+  const reserved = sql<number>`coalesce((select sum(${r.quantity}) from ${r} where ${r.variantId} = "inventory_levels"."variant_id"
+    and ${r.locationId} = "inventory_levels"."location_id" and ${r.status} = 'active' and (${r.expiresAt} is null or ${r.expiresAt} > ${now})), 0)`;
   const rows = await ctx.store.db
     .select({ level: inventoryLevels, reserved })
     .from(inventoryLevels)
