@@ -14,7 +14,7 @@ import { startReceiver, type Receiver } from "../modules/webhooks/receiver.testk
 let t: TestPlatform;
 let A: TestStore;
 let rx: Receiver;
-const ran: Record<string, string[]> = { byKey: [], byRow: [] };
+const ran = { byKey: [] as string[], byRow: [] as string[] };
 const byKey = defineJob({
   name: "test.by_key", input: T.Object({ n: T.Integer() }), retry: { attempts: 1, backoffMs: 0 }, timeoutMs: 5_000, key: (i) => String(i.n),
   async handler(ctx) {

@@ -3,6 +3,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../kernel/errors.ts";
 import { isCurrency } from "../../kernel/currency.ts";
+import { isCountryCode } from "../../kernel/country.ts";
 import { isId, newId } from "../../kernel/ids.ts";
 import { dbOf, withTx, type StoreTx, type TxOptions } from "../../db/tx.ts";
 import { insertRow, prepared, updateById } from "../../db/prepared.ts";
@@ -25,14 +26,7 @@ export type CartRow = typeof carts.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;
 type Db = StoreDb | StoreTx;
 
-const NOT_COUNTRIES = new Set(["UK", "EU", "UN", "EZ", "QO"]);
-const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
-/** ISO 3166-1 alpha-2: the regex lets "XX" through, the ICU region table does not. */
-export function isCountryCode(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return false;
-  const name = regionNames.of(code);
-  return name !== undefined && name !== code && name !== "Unknown Region";
-}
+export { isCountryCode };
 
 export async function cartRow(db: Db, id: string): Promise<CartRow> {
   const c = isId("cart", id)

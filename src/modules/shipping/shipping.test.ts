@@ -74,6 +74,9 @@ describe("shipping zones admin API", () => {
       [{ name: "X", countries: ["PT"], rates: [{ ...weight, amount: 100 }] }, "shipping.invalid_rate"],
       [{ name: "X", countries: ["PT"], rates: [{ ...weight, brackets: [{ maxGrams: 500, amount: 1 }, { maxGrams: 500, amount: 2 }] }] }, "shipping.invalid_brackets"],
       [{ name: "X", countries: ["PT"], rates: [{ ...flat, currency: "XXX" }] }, "shipping.unknown_currency"],
+      // Codes no address carries: the zone would never match (UK buyers are GB, Greek ones GR).
+      [{ name: "X", countries: ["UK"] }, "shipping.unknown_country"],
+      [{ name: "X", countries: ["PT", "XX"] }, "shipping.unknown_country"],
       [{ name: "X", countries: ["pt"] }, null],
       [{ name: "X", countries: [] }, null],
       [{ name: "X", countries: ["PT"], rates: [{ ...flat, amount: 4.9 }] }, null],

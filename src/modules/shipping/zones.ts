@@ -1,5 +1,6 @@
 // Shipping zones and rates (admin verbs) and the options for an address (storefront, cart).
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { isCountryCode } from "../../kernel/country.ts";
 import type { Ctx } from "../../kernel/context.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../kernel/errors.ts";
 import { isId, newId } from "../../kernel/ids.ts";
@@ -54,6 +55,10 @@ function checkRate(r: RateInput): { amount: number | null; brackets: WeightBrack
 }
 
 function uniqueCountries(countries: string[]): string[] {
+  // A code no address can carry ("UK" for GB, "EL" for GR) would make a zone that never matches: its buyers would
+  // see no shipping option at all.
+  const unknown = countries.find((c) => !isCountryCode(c));
+  if (unknown !== undefined) throw new ValidationFailed("shipping.unknown_country", `${unknown} is not an ISO 3166-1 alpha-2 country code`, { field: "countries", countryCode: unknown });
   const set = [...new Set(countries)];
   if (set.length !== countries.length) throw new ValidationFailed("shipping.duplicate_country", "A country is listed twice", { field: "countries" });
   return set;

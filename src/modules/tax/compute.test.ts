@@ -134,6 +134,10 @@ describe("zones and validation", () => {
     const zones = [z("es", null), z("canarias", "CN")];
     expect(findZone(zones, { countryCode: "ES", region: "CN" })?.id).toBe("canarias");
     expect(findZone(zones, { countryCode: "es", region: "MD" })?.id).toBe("es");
+    // The full ISO 3166-2 code is the same subdivision (buyers' addresses carry either form).
+    expect(findZone(zones, { countryCode: "ES", region: "ES-CN" })?.id).toBe("canarias");
+    expect(findZone(zones, { countryCode: "es", region: " es-cn " })?.id).toBe("canarias");
+    expect(findZone(zones, { countryCode: "ES", region: "FR-CN" })?.id).toBe("es");
     expect(findZone(zones, { countryCode: "FR" })).toBeNull();
   });
 

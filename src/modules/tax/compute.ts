@@ -19,6 +19,7 @@ import {
   add, assertRate, extractRate, applyRate, money, multiply, ppmToPercent, subtract, sum, zero, type Money,
 } from "../../kernel/money.ts";
 import { ValidationFailed } from "../../kernel/errors.ts";
+import { subdivisionOf } from "../../kernel/country.ts";
 import { REVERSE_CHARGE_NOTE, checkVatNumber, isEuCountry, type TaxCategory } from "./vat.ts";
 
 export interface ZoneRate {
@@ -89,7 +90,8 @@ export interface TaxResult {
 
 export function findZone(zones: readonly TaxZoneRates[], address: TaxInput["address"]): TaxZoneRates | null {
   const country = address.countryCode.toUpperCase();
-  const region = address.region ? address.region.toUpperCase() : null;
+  // "ES-CN" and "CN" are the same subdivision (buyers' addresses carry either; zones store the bare code).
+  const region = subdivisionOf(country, address.region);
   let countryOnly: TaxZoneRates | null = null;
   for (const z of zones) {
     if (z.countryCode !== country) continue;

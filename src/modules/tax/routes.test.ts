@@ -65,6 +65,15 @@ describe("tax zones admin API", () => {
       json: { name: "X", countryCode: "PT", rates: [{ category: "standard", rate: "23" }, { category: "standard", rate: "13" }] },
     });
     expect((await twice.json()).error.reason).toBe("tax.duplicate_category");
+    // Codes no address carries: "EL" is Greece's VAT prefix, its buyers' addresses say GR.
+    for (const countryCode of ["EL", "XX", "UK"]) {
+      const res = await a("/v1/admin/tax-zones", { method: "POST", json: { name: "X", countryCode, rates: [{ category: "standard", rate: "24" }] } });
+      expect(res.status, countryCode).toBe(422);
+      expect((await res.json()).error.reason).toBe("tax.unknown_country");
+    }
+    const origin = await a("/v1/admin/tax-settings", { method: "PATCH", json: { originCountry: "XX" } });
+    expect(origin.status).toBe(422);
+    expect((await origin.json()).error.reason).toBe("tax.unknown_country");
     for (const json of [
       { name: "X", countryCode: "fr" },
       { name: "X", countryCode: "PT", rates: [{ category: "standard", rate: "19.99999" }] },

@@ -5,6 +5,7 @@ import { Conflict, NotFound, ValidationFailed } from "../../kernel/errors.ts";
 import { isId, newId } from "../../kernel/ids.ts";
 import { money, MoneyError, percentToPpm, ppmToPercent, type Money } from "../../kernel/money.ts";
 import { isCurrency } from "../../kernel/currency.ts";
+import { isCountryCode } from "../../kernel/country.ts";
 import { decodeCursor, toPage, type Page } from "../../kernel/pagination.ts";
 import { withTx as plainTx, type StoreTx } from "../../db/tx.ts";
 import { cachedConfig, invalidateConfig } from "../../tenancy/config-cache.ts";
@@ -69,6 +70,7 @@ export async function updateTaxSettings(
   ctx: Ctx,
   patch: { pricesIncludeTax?: boolean; originCountry?: string | null; shippingTaxCategory?: TaxCategory },
 ): Promise<TaxSettingsOut> {
+  if (patch.originCountry != null) assertCountry(patch.originCountry, "originCountry");
   const now = ctx.clock.now();
   await withTx(ctx, async (tx) => {
     const before = (await tx.select().from(taxSettings).where(eq(taxSettings.id, 1)))[0];
@@ -124,7 +126,13 @@ export interface CreateTaxZoneInput {
   rates?: { category: TaxCategory; name?: string; rate: string }[];
 }
 
+/** A code no address carries ("EL" for Greece's VAT prefix, "UK") would make a zone or origin that never matches. */
+function assertCountry(code: string, field: string): void {
+  if (!isCountryCode(code)) throw new ValidationFailed("tax.unknown_country", `${code} is not an ISO 3166-1 alpha-2 country code${code === "EL" ? " (Greece is GR)" : ""}`, { field, countryCode: code });
+}
+
 export async function createTaxZone(ctx: Ctx, input: CreateTaxZoneInput): Promise<TaxZoneOut> {
+  assertCountry(input.countryCode, "countryCode");
   const rates = (input.rates ?? []).map((r) => ({ category: r.category, name: r.name ?? `${input.name} ${r.category}`, ratePpm: parseRate(r.rate) }));
   if (new Set(rates.map((r) => r.category)).size !== rates.length) {
     throw new ValidationFailed("tax.duplicate_category", "Give at most one rate per tax category", { field: "rates" });
