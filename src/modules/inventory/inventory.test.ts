@@ -159,6 +159,29 @@ describe("reservations", () => {
     expect(list.data.map((r: { id: string }) => r.id)).toEqual([hold2.id]);
   });
 
+  test("several locations: a hold sits where the stock is, and needs the store's stock too", async () => {
+    // Store B: its own locations (A's tests add theirs). The default exists first and holds nothing.
+    const b = (path: string, init: { method?: string; json?: unknown } = {}) => t.request(`/v1/admin/inventory${path}`, { ...init, headers: adminHeaders(B.sk) });
+    const v = await variant(B.id);
+    await b("/locations");
+    const wh = await (await b("/locations", { method: "POST", json: { name: "Warehouse" } })).json();
+    expect((await b("/adjustments", { method: "POST", json: { variantId: v, locationId: wh.id, delta: 10, reason: "received" } })).status).toBe(201);
+    // Without a location: the warehouse, which has the units (not the empty default).
+    const h1 = await (await b("/reservations", { method: "POST", json: { variantId: v, quantity: 5 } })).json();
+    expect(h1.locationId).toBe(wh.id);
+    // At the warehouse: 5 are left there and in the store; 10 is refused.
+    const h2 = await b("/reservations", { method: "POST", json: { variantId: v, quantity: 10, locationId: wh.id } });
+    expect([h2.status, (await h2.json()).error.details.available]).toEqual([409, 5]);
+    // One more without a location: the warehouse again (4 left there after it). At the default: it has none.
+    expect((await (await b("/reservations", { method: "POST", json: { variantId: v, quantity: 1 } })).json()).locationId).toBe(wh.id);
+    const def = (await (await b("/locations")).json()).data.find((l: { isDefault: boolean }) => l.isDefault);
+    expect((await b("/reservations", { method: "POST", json: { variantId: v, quantity: 1, locationId: def.id } })).status).toBe(409);
+    // Committing a hold takes the stock from where it sits: no level goes negative.
+    expect((await b(`/reservations/${h1.id}/commit`, { method: "POST" })).status).toBe(200);
+    const levels = (await (await b(`/levels?variantId=${v}`)).json()).data as Array<{ locationId: string; onHand: number }>;
+    expect(levels.map((l) => [l.locationId === wh.id ? "warehouse" : "default", l.onHand]).sort()).toEqual([["warehouse", 5]]);
+  });
+
   test("backorder and untracked variants can be reserved beyond stock; a backordered sale takes on-hand negative", async () => {
     const back = await variant(A.id, { allowBackorder: true });
     const hold = await (await reserveReq(back, 4)).json();

@@ -46,13 +46,19 @@ export async function reserveInTx(tx: StoreTx, ctx: AuditCtx, input: ReserveInpu
   if (input.expiresAt != null && input.expiresAt <= now) {
     throw new ValidationFailed("inventory.expiry_in_past", "expiresAt must be in the future", { field: "expiresAt" });
   }
-  const locationId = await resolveLocation(tx, input.locationId, now);
   const before = await availability(tx, input.variantId, now);
+  let locationId: string;
   if (policy.trackInventory && !policy.allowBackorder) {
-    const here = input.locationId ? await availability(tx, input.variantId, now, locationId) : before;
-    if (here.available < input.quantity) {
-      throw new InsufficientStock(input.variantId, input.quantity, Math.max(0, here.available));
-    }
+    // A hold sits at one location and is committed there: that location must have the quantity, and so must the
+    // store as a whole (other holds may count against it). Without a location, the one a sale would take it from.
+    locationId = input.locationId !== undefined
+      ? await resolveLocation(tx, input.locationId, now)
+      : await sellingLocationId(tx, input.variantId, input.quantity, now);
+    const here = await availability(tx, input.variantId, now, locationId);
+    const can = Math.min(here.available, before.available);
+    if (can < input.quantity) throw new InsufficientStock(input.variantId, input.quantity, Math.max(0, can));
+  } else {
+    locationId = await resolveLocation(tx, input.locationId, now);
   }
   const row: ReservationRow = {
     id: newId("rsv", now), variantId: input.variantId, locationId, quantity: input.quantity, reference: input.reference ?? null,
@@ -105,20 +111,24 @@ export async function commitInTx(tx: StoreTx, ctx: AuditCtx, id: string): Promis
  * availability over all locations, a hold at the location it sells from (sellingLocationId: the default when it has
  * the stock; written already committed, referencing the order), a "sold" ledger row taking the quantity off that
  * location's level, one audit entry
- * (inventory.adjusted, naming the hold) and the low-stock signal — with each row read and written once.
+ * (inventory.adjusted, naming the hold) and the low-stock signal — with each row read and written once. An untracked
+ * variant takes nothing: null.
  */
 export async function sellInTx(
   tx: StoreTx, ctx: AuditCtx, input: { variantId: string; quantity: number; reference: string }, policy: StockPolicy,
-): Promise<{ reservation: ReservationRow; adjustment: AdjustmentRow }> {
+): Promise<{ reservation: ReservationRow; adjustment: AdjustmentRow } | null> {
   if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) {
     throw new ValidationFailed("inventory.invalid_quantity", "quantity must be a positive integer", { field: "quantity" });
   }
   const now = ctx.clock.now();
+  // An untracked variant has no stock to take: no hold, no ledger row, no level moved (its on-hand stays what the
+  // merchant counted, for the day tracking is turned on).
+  if (!policy.trackInventory) return null;
   const before = await availability(tx, input.variantId, now);
-  if (policy.trackInventory && !policy.allowBackorder && before.available < input.quantity) {
+  if (!policy.allowBackorder && before.available < input.quantity) {
     throw new InsufficientStock(input.variantId, input.quantity, Math.max(0, before.available));
   }
-  const locationId = policy.trackInventory ? await sellingLocationId(tx, input.variantId, input.quantity, now) : await defaultLocationId(tx, now);
+  const locationId = await sellingLocationId(tx, input.variantId, input.quantity, now);
   const reservation: ReservationRow = {
     id: newId("rsv", now), variantId: input.variantId, locationId, quantity: input.quantity, reference: input.reference,
     status: "committed", expiresAt: null, createdAt: now, updatedAt: now,
@@ -128,7 +138,7 @@ export async function sellInTx(
     variantId: input.variantId, locationId, delta: -input.quantity, reason: "sold", reservationId: reservation.id,
     allowNegative: true, // a backordered sale: on-hand goes negative and the ledger shows it
   });
-  if (policy.trackInventory) await signalLowStock(tx, now, input.variantId, before.available, before.available - input.quantity, adjustment.id);
+  await signalLowStock(tx, now, input.variantId, before.available, before.available - input.quantity, adjustment.id);
   return { reservation, adjustment };
 }
 

@@ -431,7 +431,9 @@ async function cancelOrderNow(ctx: Ctx, orderId: string, input: { reason: string
   return withTx(ctx, async (tx) => {
     const now = ctx.clock.now();
     for (const l of lines) {
-      await adjustInTx(tx, ctx, { variantId: l.variantId, locationId: l.locationId ?? undefined, delta: l.quantity, reason: "returned", note: `order ${o.number} cancelled` });
+      // No location: the sale took no stock (an untracked variant), so there is none to put back.
+      if (l.locationId === null) continue;
+      await adjustInTx(tx, ctx, { variantId: l.variantId, locationId: l.locationId, delta: l.quantity, reason: "returned", note: `order ${o.number} cancelled` });
     }
     let fresh = await getOrderRow(tx, orderId);
     if (voided) await recordPaymentEvent(tx, ctx, p, { status: "voided", providerRef: voided.providerRef }, { type: "voided", amount: p.amount, reference: voided.providerRef, detail: input.reason });

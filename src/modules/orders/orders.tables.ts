@@ -65,7 +65,7 @@ export const orderLines = sqliteTable(
     taxTotal: integer("tax_total").notNull(),
     taxLines: text("tax_lines", { mode: "json" }).$type<TaxLineRow[]>().notNull(),
     fulfilledQuantity: integer("fulfilled_quantity").notNull().default(0),
-    /** Where the sold stock came from: a cancellation puts it back there. */
+    /** Where the sold stock came from: a cancellation puts it back there. Null: none was taken (untracked variant). */
     locationId: text("location_id"),
     position: integer("position").notNull(),
   },

@@ -154,4 +154,27 @@ describe("orders", () => {
     expect(order2.taxIncluded).toBe(false);
     expect(order2.total.amount).toBe(order2.subtotal.amount + order2.shippingTotal.amount + order2.taxTotal.amount);
   });
+
+  test("an untracked variant's sale takes no stock and its cancellation returns none; a tracked one's comes back", async () => {
+    await using f = await checkoutFixture();
+    const gift = await f.admin("/products", { json: { title: "Gift card", status: "active", variants: [{ sku: "GC-1", prices: [{ currency: "EUR", amount: 1000 }], trackInventory: false }] } });
+    expect(gift.status).toBe(201);
+    const untracked = gift.body.variants[0].id as string;
+    const tracked = await f.product(2_000, 5);
+    const id = await f.readyCart([{ variantId: untracked, quantity: 3 }, { variantId: tracked, quantity: 2 }]);
+    expect((await f.pay(id)).status).toBe(201);
+    const order = await f.complete(id);
+    expect(order.status).toBe(201);
+    const stock = async (v: string) => (await f.admin(`/inventory/variants/${v}`)).body;
+    expect(await stock(untracked)).toMatchObject({ onHand: 0, available: 0 });
+    expect((await f.admin(`/inventory/adjustments?variantId=${untracked}`)).body.data).toEqual([]);
+    expect(await stock(tracked)).toMatchObject({ onHand: 3, available: 3 });
+    expect((await f.admin(`/orders/${order.body.id}/cancel`, { json: { reason: "test" } })).status).toBe(200);
+    expect(await stock(untracked)).toMatchObject({ onHand: 0, available: 0 });
+    expect(await stock(tracked)).toMatchObject({ onHand: 5, available: 5 });
+    // Tracking turned on later starts from what the merchant counts, not minus every past untracked sale.
+    expect((await f.admin(`/products/${gift.body.id}/variants/${untracked}`, { method: "PATCH", json: { trackInventory: true } })).status).toBe(200);
+    expect((await f.admin("/inventory/adjustments", { json: { variantId: untracked, delta: 10, reason: "received" } })).status).toBe(201);
+    expect(await stock(untracked)).toMatchObject({ onHand: 10, available: 10 });
+  });
 });

@@ -63,10 +63,11 @@ export async function addTimeline(tx: StoreTx, now: number, orderId: string, typ
 export async function placeOrderInTx(tx: StoreTx, ctx: AuditCtx, input: PlaceOrderInput): Promise<OrderRow> {
   const now = ctx.clock.now();
   const id = newId("ord", now);
-  const taken: Array<{ locationId: string }> = [];
+  // Where each line's stock came from; null when none was taken (an untracked variant): a cancellation returns none.
+  const taken: Array<string | null> = [];
   for (const l of input.lines) {
-    const { reservation } = await sellInTx(tx, ctx, { variantId: l.variantId, quantity: l.quantity, reference: id }, l.policy);
-    taken.push({ locationId: reservation.locationId });
+    const sale = await sellInTx(tx, ctx, { variantId: l.variantId, quantity: l.quantity, reference: id }, l.policy);
+    taken.push(sale?.reservation.locationId ?? null);
   }
   const customer = await customerForOrderInTx(tx, ctx, { email: input.email, firstName: input.shippingAddress.firstName, lastName: input.shippingAddress.lastName });
   const number = await nextNumber(tx);
@@ -78,7 +79,7 @@ export async function placeOrderInTx(tx: StoreTx, ctx: AuditCtx, input: PlaceOrd
   await insertRow(tx, orders, order);
   const lineRows: OrderLineRow[] = input.lines.map((l, i) => ({
     id: newId("line", now), orderId: id, variantId: l.variantId, title: l.title, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice,
-    total: l.total, taxTotal: l.taxTotal, taxLines: l.taxLines, fulfilledQuantity: 0, locationId: taken[i]!.locationId, position: i,
+    total: l.total, taxTotal: l.taxTotal, taxLines: l.taxLines, fulfilledQuantity: 0, locationId: taken[i] ?? null, position: i,
   }));
   for (const l of lineRows) await insertRow(tx, orderLines, l);
   await addTimeline(tx, now, id, "placed", `Order ${number} placed`, { total: input.totals.total, currency: input.currency });
