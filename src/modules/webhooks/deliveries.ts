@@ -128,7 +128,7 @@ async function send(platform: Platform, d: Row, url: string, secret: string): Pr
   try {
     // Re-checked before every send (the name may now resolve to a private address: DNS rebinding), and the
     // connection goes to the address that passed the check.
-    const pin = pinRequest(await resolveWebhookUrl(url, webhookDeps(platform)));
+    const pin = pinRequest(await resolveWebhookUrl(url, { ...webhookDeps(platform), log: platform.log.child({ deliveryId: d.id }) }));
     const res = await fetch(pin.connectUrl, {
       method: "POST",
       ...(pin.serverName ? { tls: { serverName: pin.serverName } } : {}),

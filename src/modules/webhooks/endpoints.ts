@@ -64,7 +64,7 @@ export interface CreateEndpointInput {
 }
 
 export async function createEndpoint(ctx: Ctx, deps: WebhookDeps, input: CreateEndpointInput): Promise<{ endpoint: EndpointView; secret: string }> {
-  const url = await checkWebhookUrl(input.url, deps);
+  const url = await checkWebhookUrl(input.url, { ...deps, log: ctx.log });
   const secret = input.secret ?? `whsec_${randomBytes(32).toString("base64url")}`;
   const now = ctx.clock.now();
   const row: Row = {
@@ -91,7 +91,7 @@ export async function updateEndpoint(
   id: string,
   patch: { url?: string | undefined; events?: string[] | undefined; description?: string | null | undefined; enabled?: boolean | undefined },
 ): Promise<EndpointView> {
-  const url = patch.url !== undefined ? (await checkWebhookUrl(patch.url, deps)).toString() : undefined;
+  const url = patch.url !== undefined ? (await checkWebhookUrl(patch.url, { ...deps, log: ctx.log })).toString() : undefined;
   const row = await withTx(ctx, async (tx) => {
     const before = (await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)))[0];
     if (!before) throw new NotFound("webhook_endpoint", id);

@@ -1,9 +1,12 @@
 // The webhook jobs: `event` (a business event from an outbox → its subscribers, today the webhooks),
 // `webhook.dispatch` (the same fan-out, explicitly) and `webhook.deliver` (one attempt of one delivery).
 import { t } from "elysia";
+import { eq, sql } from "drizzle-orm";
 import { defineJob, inputKey, PermanentJobError, type JobContext, type JobDefinition } from "../../jobs/define.ts";
 import { attemptDelivery, fanOut, hasEnabledEndpoint, DELIVER_TOPIC } from "./deliveries.ts";
 import { Int } from "../../kernel/schema.ts";
+import { prepared } from "../../db/prepared.ts";
+import { outbox } from "../../jobs/outbox.tables.ts";
 
 /** A business event: `{ type, ...fields }` (inventory writes `{ type: "inventory.low", variantId, available, … }`). */
 const EventInput = t.Object(
@@ -21,11 +24,27 @@ function storeOf(ctx: JobContext): string {
   return ctx.storeId;
 }
 
+/**
+ * When the event happened: its outbox row's createdAt, written in the transaction of the change. The job may run
+ * much later (a relay after a restart, retries), and the body a receiver orders events by must not say so. An event
+ * enqueued directly has no row: now.
+ */
+async function occurredAt(ctx: JobContext, storeId: string): Promise<number> {
+  if (ctx.outboxId === null) return ctx.clock.now();
+  const store = await ctx.platform.pool.get(storeId);
+  const rows = await prepared(store.db, "webhooks.event_time", (d) =>
+    d.select({ createdAt: outbox.createdAt }).from(outbox).where(eq(outbox.id, sql.placeholder("id"))).prepare(),
+  ).all({ id: ctx.outboxId });
+  // The runtime has just read the row's payload; should it be gone since, the time of the fan-out is the best left.
+  return rows[0]?.createdAt ?? ctx.clock.now();
+}
+
 async function dispatch(ctx: JobContext, input: EventInput): Promise<void> {
   const id = input.id ?? ctx.outboxId;
   if (!id) throw new PermanentJobError("an event enqueued directly needs an id");
+  const storeId = storeOf(ctx);
   const { type, id: _id, ...data } = input as EventInput & Record<string, unknown>;
-  const n = await fanOut(ctx.platform, storeOf(ctx), { id, type, data, createdAt: ctx.clock.now() });
+  const n = await fanOut(ctx.platform, storeId, { id, type, data, createdAt: await occurredAt(ctx, storeId) });
   if (n > 0) ctx.log.info("webhook deliveries created", { eventId: id, type: input.type, deliveries: n });
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { checkWebhookUrl, isPrivateAddress, pinRequest } from "./url-guard.ts";
 import { signPayload, verifySignature } from "./signature.ts";
+import { createLogger } from "../../kernel/logger.ts";
 
 describe("request-forgery guard", () => {
   test("private, loopback, link-local and reserved addresses, IPv4 and IPv6", () => {
@@ -9,6 +10,51 @@ describe("request-forgery guard", () => {
     const allowed = ["8.8.8.8", "93.184.216.34", "172.15.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"];
     for (const ip of refused) expect(isPrivateAddress(ip), ip).toBe(true);
     for (const ip of allowed) expect(isPrivateAddress(ip), ip).toBe(false);
+  });
+
+  test("IPv6 forms that carry an IPv4 address are judged by it; special-purpose IPv6 space is refused", () => {
+    const refused = [
+      "64:ff9b:1::a00:1", // local-use NAT64 (RFC 8215) of 10.0.0.1
+      "64:ff9b:1:8:0:8:808:800", // local-use NAT64 with a shorter prefix: the IPv4 address cannot be located
+      "::ffff:0:7f00:1", // SIIT (::ffff:0:0/96) of 127.0.0.1
+      "::ffff:0:10.0.0.1",
+      "2002:a9fe:a9fe::", // 6to4 of 169.254.169.254
+      "2002:7f00:1::1", // 6to4 of 127.0.0.1
+      "2001:0:4136:e378:8000:63bf:3fff:fdd2", // Teredo: the IPv4 address it tunnels to is hidden
+      "2001:2::1", // benchmarking
+      "2001:20::1", // ORCHIDv2
+      "3fff::1", // documentation (RFC 9637)
+      "100::1", // discard-only
+      "5f00::1", // SRv6 SIDs
+      "::8:8:8:8", // the rest of ::/8 is reserved
+      "fec0::1", // site-local
+      "4000::1", // unallocated, outside 2000::/3
+    ];
+    const allowed = [
+      "64:ff9b:1::808:808", // local-use NAT64 of 8.8.8.8: public
+      "::ffff:0:8.8.8.8",
+      "2002:808:808::1", // 6to4 of 8.8.8.8
+      "2001:200::1", // the first regional registry allocation, right after 2001::/23
+      "2001:4860:4860::8888",
+      "2a00:1450:4001::1",
+      "3ffe:1::1",
+      "3fff:1000::1", // just past 3fff::/20
+    ];
+    for (const ip of refused) expect(isPrivateAddress(ip), ip).toBe(true);
+    for (const ip of allowed) expect(isPrivateAddress(ip), ip).toBe(false);
+  });
+
+  test("a refusal names the host but not the address it resolves to (no oracle for internal DNS names)", async () => {
+    const warned: unknown[] = [];
+    const log = { ...createLogger({ sink: () => {} }), warn: (_msg: string, fields?: unknown) => void warned.push(fields) };
+    const err = await checkWebhookUrl("https://db.internal.example/h", { allowPrivate: false, resolve: async () => ["10.20.30.40"], log }).catch((e) => e);
+    expect(err).toMatchObject({ reason: "webhook.private_address" });
+    expect(err.message).toContain("db.internal.example");
+    expect(err.message).not.toContain("10.20.30.40");
+    // The operator still learns it.
+    expect(warned).toEqual([{ host: "db.internal.example", address: "10.20.30.40" }]);
+    const v6 = await checkWebhookUrl("https://v6.internal.example/h", { allowPrivate: false, resolve: async () => ["fd12:3456::7"] }).catch((e) => e);
+    expect(v6.message).not.toContain("fd12");
   });
 
   test("every resolved address is checked, not only the first", async () => {

@@ -5,8 +5,16 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { ValidationFailed } from "../../kernel/errors.ts";
+import type { Logger } from "../../kernel/logger.ts";
 
 export type Resolver = (host: string) => Promise<string[]>;
+
+export interface GuardOptions {
+  allowPrivate: boolean;
+  resolve?: Resolver;
+  /** Where a refused address is recorded: the merchant's error names the host but not the address. */
+  log?: Logger;
+}
 
 export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
@@ -51,17 +59,32 @@ function privateV6(ip: string): boolean {
   const allZero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
   if (allZero(0, 8)) return true; // ::
   if (allZero(0, 7) && g[7] === 1) return true; // ::1
-  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible and NAT64 (64:ff9b::/96) carry an IPv4 address: judge that.
-  const embedded = `${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`;
-  if (allZero(0, 5) && (g[5] === 0xffff || g[5] === 0)) return privateV4(embedded);
-  if (g[0] === 0x64 && g[1] === 0xff9b && allZero(2, 6)) return privateV4(embedded);
+  // Forms that carry an IPv4 address reach that address (through the host's own stack, a NAT64/SIIT translator or a
+  // 6to4 relay): judge the IPv4 address, so ::ffff:127.0.0.1 is as private as 127.0.0.1 and ::ffff:8.8.8.8 stays public.
+  const v4At = (i: number) => `${g[i]! >> 8}.${g[i]! & 0xff}.${g[i + 1]! >> 8}.${g[i + 1]! & 0xff}`;
+  const embedded = v4At(6);
+  if (allZero(0, 5) && (g[5] === 0xffff || g[5] === 0)) return privateV4(embedded); // ::ffff:a.b.c.d, ::a.b.c.d
+  if (allZero(0, 4) && g[4] === 0xffff && g[5] === 0) return privateV4(embedded); // ::ffff:0:a.b.c.d (SIIT, RFC 6145)
+  if (g[0] === 0x64 && g[1] === 0xff9b && allZero(2, 6)) return privateV4(embedded); // 64:ff9b::/96 NAT64
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) {
+    // 64:ff9b:1::/48, local-use NAT64 (RFC 8215): a DNS64 may synthesize public names with it as a /96. Its other
+    // prefix lengths split the IPv4 address around the u-octet; which one the network uses cannot be told from the
+    // address, so only the /96 form is judged and the rest refused.
+    return allZero(3, 6) ? privateV4(embedded) : true;
+  }
+  if (g[0] === 0x2002) return privateV4(v4At(1)); // 6to4 (RFC 3056): 2002:AABB:CCDD::/48 carries AA.BB.CC.DD
   const first = g[0]!;
+  // Everything outside 2000::/3 is reserved or special-purpose (the rest of ::/8 and 100::/64 discard-only among
+  // them), or one of fc00::/7 unique local, fe80::/10 link-local, fec0::/10 site-local, ff00::/8 multicast: every
+  // global unicast address is allocated from 2000::/3.
+  if ((first & 0xe000) !== 0x2000) return true;
   return (
-    (first & 0xfe00) === 0xfc00 || // fc00::/7 unique local
-    (first & 0xffc0) === 0xfe80 || // fe80::/10 link-local
-    (first & 0xffc0) === 0xfec0 || // fec0::/10 site-local (deprecated)
-    (first & 0xff00) === 0xff00 || // multicast
-    (first === 0x2001 && g[1] === 0x0db8) // documentation
+    // 2001::/23, IETF protocol assignments: Teredo (2001::/32, which tunnels to an IPv4 address it hides, so it cannot
+    // be judged), benchmarking (2001:2::/48), ORCHID and a few anycast services; no regional registry allocation
+    // lies in it (those start at 2001:200::/23).
+    (first === 0x2001 && g[1]! < 0x0200) ||
+    (first === 0x2001 && g[1] === 0x0db8) || // 2001:db8::/32 documentation
+    (first === 0x3fff && g[1]! < 0x1000) // 3fff::/20 documentation (RFC 9637)
   );
 }
 
@@ -91,7 +114,7 @@ export function parseWebhookUrl(raw: string): URL {
 }
 
 /** Full check: syntax, then every resolved address must be public unless private targets are allowed. */
-export async function checkWebhookUrl(raw: string, opts: { allowPrivate: boolean; resolve?: Resolver }): Promise<URL> {
+export async function checkWebhookUrl(raw: string, opts: GuardOptions): Promise<URL> {
   return (await resolveWebhookUrl(raw, opts)).url;
 }
 
@@ -102,7 +125,7 @@ export interface CheckedUrl {
 }
 
 /** Same check, returning the addresses that passed it, so the request can be pinned to one of them. */
-export async function resolveWebhookUrl(raw: string, opts: { allowPrivate: boolean; resolve?: Resolver }): Promise<CheckedUrl> {
+export async function resolveWebhookUrl(raw: string, opts: GuardOptions): Promise<CheckedUrl> {
   const url = parseWebhookUrl(raw);
   if (opts.allowPrivate) return { url, addresses: [] };
   const host = url.hostname.replace(/^\[|\]$/g, "");
@@ -118,10 +141,10 @@ export async function resolveWebhookUrl(raw: string, opts: { allowPrivate: boole
   }
   const bad = addresses.find(isPrivateAddress);
   if (bad !== undefined) {
-    throw fail(
-      "webhook.private_address",
-      `The host ${host} resolves to ${bad}, a private, loopback or link-local address; webhooks only go to public addresses`,
-    );
+    // The address stays out of the message: it reaches the merchant (the 422, a delivery's lastError), and naming
+    // it would let a tenant map internal DNS names by trying them. The operator gets it from the log.
+    opts.log?.warn("webhook URL refused: its host resolves to a private or reserved address", { host, address: bad });
+    throw fail("webhook.private_address", `The host ${host} resolves to a private or reserved address; webhooks only go to public addresses`);
   }
   return { url, addresses };
 }

@@ -136,6 +136,24 @@ describe("business events from other modules", () => {
   });
 });
 
+describe("event time", () => {
+  test("the body's createdAt is when the event was committed, not when the relay got to it", async () => {
+    const { addOutbox } = await import("../../jobs/outbox.ts");
+    const { withTx } = await import("../../db/tx.ts");
+    const ctx = await systemCtx(t.platform, A.id, "test");
+    const happened = clock.now();
+    await withTx(ctx, (tx) => addOutbox(tx, happened, { topic: "event", key: "order.placed:ord_LATE", payload: { type: "order.placed", orderId: "ord_LATE" } }));
+    clock.advance(3_600_000); // the process was down for an hour: the start-up scan relays the row
+    rx.plan = [200];
+    rx.received.length = 0;
+    await t.platform.outbox.kick(A.id);
+    await drainJobs(t.platform);
+    const bodies = rx.received.map((r) => JSON.parse(r.body)).filter((b) => b.data.orderId === "ord_LATE");
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0].createdAt).toBe(new Date(happened).toISOString());
+  });
+});
+
 describe("retry schedule (driven by hand, injected clock)", () => {
   test("exponential backoff, 5 retries inside 24 h, then dead", async () => {
     expect(RETRY_DELAYS_MS).toHaveLength(5);
@@ -191,6 +209,7 @@ describe("retry schedule (driven by hand, injected clock)", () => {
     expect(rx.received.length).toBe(sent);
     const d = (await store.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, row.id)))[0]!;
     expect(d.lastError).toContain("private");
+    expect(d.lastError).not.toContain("127.0.0.1"); // the merchant reads lastError: no internal address in it
   });
 });
 
