@@ -14,7 +14,8 @@ import { recordAudit } from "../audit/index.ts";
 import { PermanentJobError } from "../../jobs/define.ts";
 import { emailMessages, emailSettings, type EmailProviderName } from "./notifications.tables.ts";
 import { platformEmails } from "./platform-emails.tables.ts";
-import { outboxProvider, providerFor, SMTP_SECRET_PURPOSE, type ResolvedProvider } from "./providers.ts";
+import { outboxProvider, providerFor, SMTP_SECRET_PURPOSE, SmtpSendError, type ResolvedProvider } from "./providers.ts";
+import { bareHost, checkSmtpHost, type SmtpHostGuard } from "./smtp-guard.ts";
 import { renderTemplate, TemplateDataError, type TemplateName } from "./templates.ts";
 
 export interface SendEmailInput {
@@ -43,7 +44,8 @@ async function storeTarget(platform: Platform, storeId: string): Promise<MailTar
       (await prepared(store.db, "emails.seen", (d) => d.select({ id: emailMessages.id }).from(emailMessages).where(eq(emailMessages.key, sql.placeholder("key"))).prepare()).all({ key })).length > 0,
     senderName: async () =>
       (await prepared(store.db, "emails.senderName", (d) => d.select({ name: storeSettings.name }).from(storeSettings).where(eq(storeSettings.id, 1)).prepare()).all())[0]?.name ?? "Trafi store",
-    provider: (name) => providerFor(store.db, platform.config.masterKey, name),
+    provider: (name) =>
+      providerFor(store.db, { masterKey: platform.config.masterKey, allowPrivate: platform.config.webhooksAllowPrivate, log: platform.log.child({ storeId }) }, name),
     record: (row) => withTx({ store }, (tx) => insertRow(tx, emailMessages, row, { onConflictDoNothing: true })),
   };
 }
@@ -76,7 +78,13 @@ export async function sendEmail(platform: Platform, storeId: string | null, key:
     throw e;
   }
   const { provider, from } = await target.provider(name);
-  const { messageId } = await provider.send({ from, to: input.to, key, ...rendered }); // outside any transaction
+  let messageId: string | null;
+  try {
+    ({ messageId } = await provider.send({ from, to: input.to, key, ...rendered })); // outside any transaction
+  } catch (e) {
+    if (e instanceof SmtpSendError && e.permanent) throw new PermanentJobError(e.message);
+    throw e;
+  }
   const now = platform.clock.now();
   await target.record({ id: newId("eml", now), key, template: input.template, to: input.to, from, ...rendered, provider: provider.name, providerMessageId: messageId, createdAt: now });
   return "sent";
@@ -135,7 +143,16 @@ export interface ProviderSettingsInput {
   provider: EmailProviderName;
   fromAddress?: string | undefined;
   fromName?: string | undefined;
-  smtp?: { host: string; port: number; secure?: boolean | undefined; user?: string | undefined; password?: string | undefined } | undefined;
+  smtp?:
+    | {
+        host: string;
+        port: number;
+        secure?: boolean | undefined;
+        user?: string | null | undefined;
+        /** Omitted: the stored one is kept (it is never returned, so a form cannot send it back); null clears it. */
+        password?: string | null | undefined;
+      }
+    | undefined;
 }
 
 const settingsView = (s: typeof emailSettings.$inferSelect | undefined) => ({
@@ -152,28 +169,57 @@ export async function getProviderSettings(ctx: Pick<Ctx, "store">) {
   return settingsView((await ctx.store.db.select().from(emailSettings).where(eq(emailSettings.id, 1)))[0]);
 }
 
-export async function setProviderSettings(ctx: Ctx, masterKey: Uint8Array, input: ProviderSettingsInput) {
+/**
+ * Saves the provider. `hostGuard` refuses private SMTP hosts (422 email.smtp_host_private); the HTTP route always
+ * passes it. In-process callers (tests, tools) may leave it out: every send checks the host again anyway.
+ */
+export async function setProviderSettings(ctx: Ctx, masterKey: Uint8Array, input: ProviderSettingsInput, hostGuard?: SmtpHostGuard) {
   if (input.provider === "smtp" && !input.smtp) {
     throw new ValidationFailed("email.smtp_settings_required", "The smtp provider needs smtp.host and smtp.port", { field: "smtp" });
   }
   const now = ctx.clock.now();
   const smtp = input.provider === "smtp" ? input.smtp : undefined;
-  const values = {
-    id: 1,
-    provider: input.provider,
-    fromAddress: input.fromAddress ?? null,
-    fromName: input.fromName ?? null,
-    smtpHost: smtp?.host ?? null,
-    smtpPort: smtp?.port ?? null,
-    smtpSecure: smtp ? (smtp.secure ?? smtp.port === 465) : null,
-    smtpUser: smtp?.user ?? null,
-    smtpPasswordSealed: smtp?.password ? seal(masterKey, SMTP_SECRET_PURPOSE, smtp.password) : null,
-    updatedAt: now,
-  };
+  if (smtp && hostGuard) await checkSmtpHost(smtp.host, hostGuard);
   const row = await withTx(ctx, async (tx) => {
+    const before = (await tx.select().from(emailSettings).where(eq(emailSettings.id, 1)))[0];
+    const values = {
+      id: 1,
+      provider: input.provider,
+      fromAddress: input.fromAddress ?? null,
+      fromName: input.fromName ?? null,
+      smtpHost: smtp?.host ?? null,
+      smtpPort: smtp?.port ?? null,
+      smtpSecure: smtp ? (smtp.secure ?? smtp.port === 465) : null,
+      smtpUser: smtp?.user ?? null,
+      smtpPasswordSealed: smtp ? passwordToStore(smtp, before, masterKey) : null,
+      updatedAt: now,
+    };
     const saved = (await tx.insert(emailSettings).values(values).onConflictDoUpdate({ target: emailSettings.id, set: values }).returning())[0]!;
     await recordAudit(tx, ctx, { action: "email_settings.updated", targetType: "email_settings", targetId: "1", after: settingsView(saved) });
     return saved;
   });
   return settingsView(row);
+}
+
+/**
+ * The sealed password to store. The settings view never returns it, so a client that re-saves what it read omits
+ * it: that keeps the stored one. It is kept only for the same host, though: otherwise anyone allowed to edit the
+ * settings could point the host at their own server and receive the password they were never shown.
+ */
+function passwordToStore(
+  smtp: NonNullable<ProviderSettingsInput["smtp"]>,
+  before: typeof emailSettings.$inferSelect | undefined,
+  masterKey: Uint8Array,
+): string | null {
+  if (smtp.password !== undefined) return smtp.password ? seal(masterKey, SMTP_SECRET_PURPOSE, smtp.password) : null;
+  const stored = before?.provider === "smtp" ? before.smtpPasswordSealed : null;
+  if (!stored) return null;
+  if (before!.smtpHost === null || bareHost(before!.smtpHost) !== bareHost(smtp.host)) {
+    throw new ValidationFailed(
+      "email.smtp_password_required",
+      "Enter the SMTP password again when changing the host (or send password: null to save none): the stored one is only kept for the same host",
+      { field: "smtp.password" },
+    );
+  }
+  return stored;
 }

@@ -15,7 +15,7 @@ export const emailSettings = sqliteTable(
     fromName: text("from_name"),
     smtpHost: text("smtp_host"),
     smtpPort: integer("smtp_port"),
-    /** true: TLS from the first byte (465); false: STARTTLS when offered (587, 25). */
+    /** true: TLS from the first byte (465); false: STARTTLS (587, 25), required when credentials are set. */
     smtpSecure: integer("smtp_secure", { mode: "boolean" }),
     smtpUser: text("smtp_user"),
     /** Sealed (kernel/seal.ts, purpose "smtp"); never returned by the API. */

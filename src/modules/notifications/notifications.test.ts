@@ -8,17 +8,24 @@ import { isSealed } from "../../kernel/seal.ts";
 import { drainJobs, startTestJobs } from "../../jobs/testing.ts";
 import { commitOrder, EUR } from "../../jobs/testdata/order-fixture.ts";
 import { runCli } from "../../main.ts";
+import { createLogger, silentLogger } from "../../kernel/logger.ts";
 import { startSmtpSink, parseMime, type SmtpSink } from "./smtp.testkit.ts";
 import { emailSettings } from "./notifications.tables.ts";
+import { smtpProvider, type OutgoingEmail, type SmtpOptions } from "./providers.ts";
+import { sendEmail } from "./emails.ts";
+import { PermanentJobError } from "../../jobs/define.ts";
+import { checkSmtpHost } from "./smtp-guard.ts";
 import { escapeHtml, renderTemplate, TEMPLATE_NAMES, TemplateDataError, type TemplateName } from "./templates.ts";
 
 let t: TestPlatform;
 let A: TestStore;
 let B: TestStore;
 let smtp: SmtpSink;
+const ALLOW_PRIVATE = { TRAFI_WEBHOOKS_ALLOW_PRIVATE: "true" };
 
 beforeAll(async () => {
-  t = await createTestPlatform({ clock: new ManualClock(Date.UTC(2026, 4, 2, 9)) });
+  // The SMTP sink listens on loopback: private hosts allowed, as for webhook receivers (strict platforms below).
+  t = await createTestPlatform({ env: ALLOW_PRIVATE, clock: new ManualClock(Date.UTC(2026, 4, 2, 9)) });
   A = await t.createStore("Atelier Nord");
   B = await t.createStore("Store B");
   smtp = await startSmtpSink();
@@ -85,6 +92,116 @@ describe("SMTP (acceptance 2)", () => {
     await t.platform.outbox.kick(A.id);
     await drainJobs(t.platform);
     expect(smtp.mails.length).toBe(sent);
+  });
+});
+
+describe("SMTP settings: request forgery, clear-text credentials, the stored password", () => {
+  const putProvider = (p: TestPlatform, sk: string, json: unknown) => p.request("/v1/admin/emails/provider", { method: "PUT", headers: adminHeaders(sk), json });
+  const message: OutgoingEmail = { from: "shop@example.com", to: "direct@example.com", subject: "Hi", html: "<p>Hi</p>", text: "Hi", key: "direct:1" };
+  const direct = (o: Partial<SmtpOptions>) =>
+    smtpProvider({ host: "127.0.0.1", port: smtp.port, secure: false, user: null, password: null, allowPrivate: true, plaintextAuthOnLoopback: true, log: silentLogger, ...o });
+
+  test("loopback, link-local and private SMTP hosts are refused when saved, as webhook URLs are (422 email.smtp_host_private)", async () => {
+    await using strict = await createTestPlatform(); // TRAFI_WEBHOOKS_ALLOW_PRIVATE off
+    const S = await strict.createStore("Strict");
+    for (const host of ["127.0.0.1", "169.254.169.254", "localhost", "mail.localhost", "[::1]", "::ffff:127.0.0.1", "10.0.0.5", "[fd00::1]"]) {
+      const res = await putProvider(strict, S.sk, { provider: "smtp", smtp: { host, port: 25 } });
+      expect(res.status, host).toBe(422);
+      expect((await res.json()).error, host).toMatchObject({ code: "VALIDATION", reason: "email.smtp_host_private", details: { field: "smtp.host" } });
+    }
+    expect((await putProvider(strict, S.sk, { provider: "smtp", smtp: { host: "93.184.216.34", port: 587 } })).status).toBe(200);
+
+    // Names are judged by every address they resolve to; one that does not resolve yet is checked at send time.
+    const resolve = async (h: string) => (h === "mixed.example.com" ? ["93.184.216.34", "10.1.2.3"] : Promise.reject(new Error("ENOTFOUND")));
+    await expect(checkSmtpHost("mixed.example.com", { allowPrivate: false, resolve })).rejects.toMatchObject({ reason: "email.smtp_host_private" });
+    await expect(checkSmtpHost("not-yet.example.com", { allowPrivate: false, resolve })).resolves.toBeUndefined();
+    await expect(checkSmtpHost("127.0.0.1", { allowPrivate: true })).resolves.toBeUndefined();
+  });
+
+  test("…and again before every send: settings that point at a private address connect nowhere, the job is dead with a reason", async () => {
+    await using strict = await createTestPlatform(); // one job runtime per process (t's): its send is called directly
+    const S = await strict.createStore("Strict");
+    // As saved before the check existed (or a name that now resolves to 127.0.0.1): straight into the table.
+    await (await strict.platform.pool.get(S.id)).db.insert(emailSettings).values({ id: 1, provider: "smtp", smtpHost: "127.0.0.1", smtpPort: smtp.port, smtpSecure: false, updatedAt: 0 });
+    const sent = smtp.mails.length;
+    const input = { template: "refund" as const, to: "rebound@example.com", data: SAMPLE.refund("7") };
+    const refusal = sendEmail(strict.platform, S.id, "refund:rebound", input);
+    await expect(refusal).rejects.toBeInstanceOf(PermanentJobError); // straight to the dead jobs: retrying cannot help
+    await expect(refusal).rejects.toThrow("SMTP host refused: it resolves to a private, loopback or link-local address");
+    expect(smtp.mails.length).toBe(sent);
+
+    // A name is resolved once, checked, and the connection goes to that address (no second lookup to rebind).
+    const rebinding = async () => ["93.184.216.34", "127.0.0.1"];
+    const refused = direct({ host: "mail.shop.example", allowPrivate: false, resolve: rebinding }).send(message);
+    await expect(refused).rejects.toMatchObject({ name: "SmtpSendError", permanent: true });
+    const asked: string[] = [];
+    await direct({ host: "mail.shop.example", resolve: async (h) => (asked.push(h), ["127.0.0.1"]) }).send({ ...message, to: "pinned@example.com" });
+    expect(asked).toEqual(["mail.shop.example"]);
+    expect(smtp.mails.at(-1)!.to).toEqual(["pinned@example.com"]); // the name itself resolves nowhere: the address was used
+  });
+
+  test("what a non-SMTP service answers stays in the server log, not in the job's error read through GET /v1/admin/jobs", async () => {
+    const C = await t.createStore("Probe");
+    const banner = "SSH-2.0-OpenSSH_9.6 internal-bastion-7";
+    const srv = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: (s) => void s.write(`${banner}\r\n`), data() {} } });
+    try {
+      expect((await putProvider(t, C.sk, { provider: "smtp", smtp: { host: "127.0.0.1", port: srv.port, secure: false } })).status).toBe(200);
+      await commitOrder(t.platform, C.id, "probe@example.com");
+      await t.platform.outbox.kick(C.id);
+      await drainJobs(t.platform, 30_000);
+      const jobs = await (await t.request("/v1/admin/jobs", { headers: adminHeaders(C.sk) })).json();
+      expect(jobs.problems).toHaveLength(1);
+      expect(jobs.problems[0]).toMatchObject({ name: "email.send", lastError: "the server did not answer as an SMTP server" });
+      expect(JSON.stringify(jobs)).not.toContain("internal-bastion");
+
+      const logged: string[] = [];
+      await expect(direct({ port: srv.port, log: createLogger({ sink: (l) => logged.push(l) }) }).send(message)).rejects.toThrow("the server did not answer");
+      expect(logged.some((l) => l.includes("smtp send failed") && l.includes("internal-bastion-7"))).toBe(true);
+    } finally {
+      srv.stop(true);
+    }
+  }, 40_000);
+
+  test("credentials never go out over a session without TLS: STARTTLS is required when a user or password is set", async () => {
+    const [logins, mails] = [smtp.logins.length, smtp.mails.length];
+    // The sink offers no STARTTLS (as a server, or a man in the middle stripping it from the EHLO answer, would).
+    const send = direct({ user: "shop", password: "hunter2-smtp", plaintextAuthOnLoopback: false }).send(message);
+    await expect(send).rejects.toMatchObject({ name: "SmtpSendError", permanent: false });
+    await expect(send).rejects.not.toThrow("hunter2");
+    expect(smtp.logins.length).toBe(logins);
+    expect(smtp.mails.length).toBe(mails);
+    // No credentials, nothing to protect: a server without STARTTLS still gets the mail (port 25 relays).
+    await direct({ plaintextAuthOnLoopback: false }).send(message);
+    expect(smtp.mails.length).toBe(mails + 1);
+  });
+
+  test("re-saving what the settings view returns keeps the stored password; null clears it; user may be null", async () => {
+    const D = await t.createStore("Store D");
+    const first = await putProvider(t, D.sk, { provider: "smtp", smtp: { host: "127.0.0.1", port: smtp.port, secure: false, user: "dora", password: "kept-secret" } });
+    expect(first.status).toBe(200);
+    // A dashboard reads the settings (no password in them) and saves them back with another from-name:
+    const view = await (await t.request("/v1/admin/emails/provider", { headers: adminHeaders(D.sk) })).json();
+    const { hasPassword: _, ...back } = view.smtp;
+    const again = await putProvider(t, D.sk, { provider: "smtp", fromName: "Renamed", smtp: back });
+    expect(again.status).toBe(200);
+    expect((await again.json()).smtp.hasPassword).toBe(true);
+    const logins = smtp.logins.length;
+    await commitOrder(t.platform, D.id, "dora@example.com");
+    await t.platform.outbox.kick(D.id);
+    await drainJobs(t.platform);
+    expect(smtp.logins.slice(logins)).toEqual([{ user: "dora", pass: "kept-secret" }]);
+
+    // The stored password is not handed to another host that someone with emails:write names.
+    const moved = await putProvider(t, D.sk, { provider: "smtp", smtp: { ...back, host: "93.184.216.34" } });
+    expect(moved.status).toBe(422);
+    expect((await moved.json()).error).toMatchObject({ reason: "email.smtp_password_required", details: { field: "smtp.password" } });
+
+    const cleared = await putProvider(t, D.sk, { provider: "smtp", smtp: { ...back, user: null, password: null } });
+    expect(cleared.status).toBe(200);
+    const view2 = await cleared.json();
+    expect(view2.smtp).toMatchObject({ user: null, hasPassword: false });
+    const { hasPassword: __, ...back2 } = view2.smtp;
+    expect((await putProvider(t, D.sk, { provider: "smtp", smtp: back2 })).status).toBe(200); // user: null as read
   });
 });
 

@@ -41,8 +41,11 @@ const ProviderSettingsBody = t.Object(
           host: t.String({ minLength: 1, maxLength: 253, pattern: "^[A-Za-z0-9.:\\-\\[\\]]+$" }),
           port: Int({ minimum: 1, maximum: 65535 }),
           secure: t.Optional(t.Boolean()),
-          user: t.Optional(t.String({ maxLength: 254 })),
-          password: t.Optional(t.String({ maxLength: 1024, description: "Stored sealed; never returned" })),
+          // null as the settings view returns it, so what was read can be saved back.
+          user: t.Optional(Nullable(t.String({ maxLength: 254 }))),
+          password: t.Optional(
+            Nullable(t.String({ maxLength: 1024, description: "Stored sealed; never returned. Omitted: the stored one is kept (same host); null: cleared" })),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -71,11 +74,11 @@ export const emailsAdminRoutes = (platform: Platform) =>
       response: { 200: ProviderSettingsView, ...ErrorResponses },
       detail: { tags, summary: "The store's e-mail provider" },
     })
-    .put("/provider", ({ ctx, body }) => setProviderSettings(ctx, platform.config.masterKey, body), {
+    .put("/provider", ({ ctx, body }) => setProviderSettings(ctx, platform.config.masterKey, body, { allowPrivate: platform.config.webhooksAllowPrivate }), {
       permission: "emails:write",
       body: ProviderSettingsBody,
       response: { 200: ProviderSettingsView, ...ErrorResponses },
-      detail: { tags, summary: "Choose the e-mail provider: outbox (development) or smtp (credentials sealed at rest)" },
+      detail: { tags, summary: "Choose the e-mail provider: outbox (development) or smtp (credentials sealed at rest, public hosts only)" },
     })
     .get("/:id", async ({ ctx, params }) => emailView(await getEmail(ctx, params.id)), {
       permission: "emails:read",
