@@ -10,7 +10,7 @@ import { insertRow } from "../../db/prepared.ts";
 import { recordAudit } from "../audit/index.ts";
 import { inventoryReservations } from "./inventory.tables.ts";
 import { InsufficientStock } from "./inventory.errors.ts";
-import { adjustInTx, availability, defaultLocationId, moveStockInTx, requireVariant, resolveLocation, sellingLocationId, signalLowStock, type AdjustmentRow } from "./stock.ts";
+import { adjustInTx, availability, moveStockInTx, requireVariant, resolveLocation, sellingLocationId, signalLowStock, type AdjustmentRow } from "./stock.ts";
 
 type AuditCtx = Pick<Ctx, "actor" | "requestId" | "clock">;
 export type ReservationRow = typeof inventoryReservations.$inferSelect;

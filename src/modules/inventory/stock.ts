@@ -39,9 +39,10 @@ export async function defaultLocationId(tx: StoreTx, now: number): Promise<strin
 }
 
 /**
- * Where a sale of `quantity` takes its stock from: the default location when it has that much available (or when it
- * is the only one), else the location with the most available. One location per order line: a quantity that no
- * single location holds is taken from the one with the most (it goes negative there; the ledger shows it).
+ * Where a sale or hold of `quantity` takes its stock from: the default location when it has that much available (or
+ * when it is the only one), else the location with the most available. One location per order line: a sold quantity
+ * that no single location holds is taken from the one with the most (it goes negative there; the ledger shows it),
+ * while a hold needs it at one location (reserveInTx).
  */
 export async function sellingLocationId(tx: StoreTx, variantId: string, quantity: number, now: number): Promise<string> {
   const locations = await prepared(dbOf(tx), "inventory.locations", (d) => d.select({ id: stockLocations.id, isDefault: stockLocations.isDefault }).from(stockLocations).prepare()).all();
