@@ -37,16 +37,17 @@ export async function checkSmtpHost(host: string, guard: SmtpHostGuard): Promise
   if (guard.allowPrivate) return;
   const h = bareHost(host);
   if (loopbackName(h)) throw privateHost();
-  let addresses: string[];
-  if (isIP(h)) addresses = [h];
-  else {
-    try {
-      addresses = await (guard.resolve ?? systemResolver)(h);
-    } catch {
-      return;
-    }
+  if ((await addressesOf(h, guard)).some(isPrivateAddress)) throw privateHost();
+}
+
+/** An IP literal itself, else what the name resolves to now (none when it does not resolve). */
+async function addressesOf(h: string, guard: SmtpHostGuard): Promise<string[]> {
+  if (isIP(h)) return [h];
+  try {
+    return await (guard.resolve ?? systemResolver)(h);
+  } catch {
+    return [];
   }
-  if (addresses.some(isPrivateAddress)) throw privateHost();
 }
 
 /** Why a send did not connect. The messages end up in the job's last error: they name no address. */
@@ -71,16 +72,8 @@ export interface PinnedSmtpHost {
 export async function pinSmtpHost(host: string, guard: SmtpHostGuard): Promise<PinnedSmtpHost> {
   const h = bareHost(host);
   if (!guard.allowPrivate && loopbackName(h)) throw new SmtpHostRefused("private", "SMTP host refused: it is a loopback name");
-  let addresses: string[];
-  if (isIP(h)) addresses = [h];
-  else {
-    try {
-      addresses = await (guard.resolve ?? systemResolver)(h);
-    } catch {
-      addresses = [];
-    }
-    if (addresses.length === 0) throw new SmtpHostRefused("unresolvable", "SMTP host does not resolve");
-  }
+  const addresses = await addressesOf(h, guard);
+  if (addresses.length === 0) throw new SmtpHostRefused("unresolvable", "SMTP host does not resolve");
   if (!guard.allowPrivate && addresses.some(isPrivateAddress)) {
     throw new SmtpHostRefused("private", "SMTP host refused: it resolves to a private, loopback or link-local address");
   }
