@@ -164,6 +164,15 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
         "-- A refund failed at the provider remembers when (orders/actions.ts refundNewsInTx): a charge.refunded snapshot\n-- older than that still counts it (stripe/webhooks.ts). Refunds are looked up by payment (sums, provider id).\nALTER TABLE `refunds` ADD `failed_at` integer;",
         "CREATE INDEX `refunds_payment_idx` ON `refunds` (`payment_id`,`status`);"
       ]
+    },
+    {
+      "tag": "0004_returns",
+      "hash": "dcf6b30b6d2f8f22f3fa52537fb6a602ba1f08cf1e4801d5b1ed8afc14611c66",
+      "statements": [
+        "-- Returns (RMA) of shipped order lines (orders/returns.ts); a refund may name the return it pays back.\nCREATE TABLE `returns` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`order_id` text NOT NULL,\n\t`number` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`lines` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`note` text,\n\t`restocked` integer DEFAULT false NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`received_at` integer,\n\t`cancelled_at` integer,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action\n);",
+        "CREATE UNIQUE INDEX `returns_order_number_uq` ON `returns` (`order_id`,`number`);",
+        "ALTER TABLE `refunds` ADD `return_id` text;"
+      ]
     }
   ]
 };

@@ -9,7 +9,7 @@ export const ID_PREFIXES = [
   "opt", "med",
   "txz", "loc", "stk", "adj", "rsv", "shz", "shr",
   "whd", "eml",
-  "oev", "pev",
+  "oev", "pev", "ret",
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 export type Id<P extends IdPrefix> = `${P}_${string}`;

@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   "payments:write",
   "orders:read",
   "orders:write",
+  "returns:read",
+  "returns:write",
   "customers:read",
   "customers:write",
 ] as const;

@@ -105,7 +105,7 @@ function check(res: { status: number; body: unknown }, want: number): void {
 // An order placed the way a storefront does it: cart → address → shipping → sandbox card → complete.
 const ADDRESS = { firstName: "Ada", lastName: "Lovelace", line1: "1 rue de Rivoli", city: "Paris", postalCode: "75001", countryCode: "FR" };
 
-export interface Order { id: string; number: number; status: string; fulfillmentStatus: string; total: { amount: number }; refundedTotal: { amount: number }; fulfillments: { trackingNumber: string }[]; payment: { status: string; capturedAmount: { amount: number } } | null }
+export interface Order { id: string; number: number; status: string; fulfillmentStatus: string; total: { amount: number }; refundedTotal: { amount: number }; fulfillments: { trackingNumber: string }[]; payment: { status: string; capturedAmount: { amount: number } } | null; returns: { number: number; status: string; restocked: boolean }[] }
 
 export async function placeOrder(s: Pick<E2EServer, "admin" | "store">, email: string): Promise<Order> {
   const p = await s.admin<{ variants: { id: string }[] }>("/v1/admin/products", {

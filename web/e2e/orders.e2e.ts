@@ -1,5 +1,5 @@
 // Orders through the browser: an order placed through the store API with the sandbox card is found in the
-// dashboard, fulfilled with a tracking number and partly refunded; the admin API reflects each step.
+// dashboard, fulfilled with a tracking number, partly refunded and one unit returned; the admin API reflects each step.
 import { describe, expect, test } from "bun:test";
 import * as h from "./harness.ts";
 import type { E2EServer, Order } from "./harness.ts";
@@ -36,7 +36,7 @@ describe("orders in the dashboard", () => {
     expect(fulfilled.fulfillments.map((f) => f.trackingNumber)).toEqual(["6A123456789FR"]);
 
     await page.getByLabel(/^Amount/).fill("10.00");
-    await page.getByLabel("Reason").fill("Late delivery gesture");
+    await page.getByLabel("Refund reason").fill("Late delivery gesture");
     await page.getByRole("button", { name: "Refund €10.00" }).click();
     const dialog = page.getByRole("dialog");
     expect(await dialog.textContent()).toContain("cannot be undone");
@@ -47,6 +47,18 @@ describe("orders in the dashboard", () => {
     expect(refunded.refundedTotal.amount).toBe(1000);
     expect(refunded.status).toBe("partially_refunded");
     await h.shot(page, "order-fulfilled-refunded");
+
+    // The buyer sends one unit back: authorize the return, then receive it into stock.
+    await page.getByLabel(/return up to/).first().fill("1");
+    await page.getByLabel("Return reason").fill("Too small");
+    await page.getByRole("button", { name: "Authorize return" }).click();
+    const rma = `#${placed.number}-R1`;
+    await page.getByRole("button", { name: `Mark return ${rma} received` }).click();
+    await page.getByText("Received and restocked").waitFor();
+    const returned = await get();
+    expect(returned.returns.map((r) => [r.number, r.status, r.restocked])).toEqual([[1, "received", true]]);
+    await h.shot(page, "order-returned");
+    expect(await h.axeProblems(page)).toEqual([]);
 
     // The customer page links back to the order.
     await page.goto(`${s.url}/admin/customers`);

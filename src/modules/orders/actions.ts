@@ -4,9 +4,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { actorScope, IDEMPOTENCY_TTL_MS, type Ctx } from "../../kernel/context.ts";
-import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
+import { AppError, Conflict, NotFound, ValidationFailed } from "../../kernel/errors.ts";
 import { KeyedLock } from "../../kernel/lock.ts";
-import { newId } from "../../kernel/ids.ts";
+import { isId, newId } from "../../kernel/ids.ts";
 import { formatMoney } from "../../kernel/money.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
 import { insertRow, updateById } from "../../db/prepared.ts";
@@ -14,7 +14,7 @@ import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { adjustInTx } from "../inventory/index.ts";
 import { capturedOf, getProvider, paymentEvents, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
-import { fulfillments, orderLines, orders, refunds } from "./orders.tables.ts";
+import { fulfillments, orderLines, orders, refunds, returns } from "./orders.tables.ts";
 import { addPaidTimeline, addTimeline, orderLinesOf, type OrderRow } from "./place.ts";
 import { deriveStatus, fulfillmentStatus, getOrderRow, isPaid } from "./orders.ts";
 import { refundEmailData, shippingEmailData } from "./emails.ts";
@@ -30,7 +30,7 @@ const orderLock = new KeyedLock();
 /** Test seam: runs after the provider accepted a refund and before it is recorded (a crash or disk error there). */
 export const orderFaults: { afterRefundProvider: ((orderId: string) => void | Promise<void>) | null } = { afterRefundProvider: null };
 const pcOf = (ctx: Ctx, deps: OrderDeps): ProviderContext => ({ storeId: ctx.storeId, masterKey: deps.masterKey });
-const eventOf = (o: OrderRow) => ({ orderId: o.id, number: o.number, email: o.email, total: { amount: o.total, currency: o.currency } });
+export const eventOf = (o: OrderRow) => ({ orderId: o.id, number: o.number, email: o.email, total: { amount: o.total, currency: o.currency } });
 
 /** Re-derives the status after a change and writes it; returns the updated row. */
 async function restatus(tx: StoreTx, o: OrderRow, p: PaymentRow, patch: Partial<OrderRow>, now: number): Promise<OrderRow> {
@@ -41,7 +41,8 @@ async function restatus(tx: StoreTx, o: OrderRow, p: PaymentRow, patch: Partial<
   return next;
 }
 
-function run<T>(ctx: Ctx, orderId: string, deps: OrderDeps, fn: () => Promise<T>): Promise<T> {
+/** Runs an action of one order under its lock, then kicks the outbox relay. */
+export function runOrderAction<T>(ctx: Ctx, orderId: string, deps: OrderDeps, fn: () => Promise<T>): Promise<T> {
   // The kick starts the relay and is not waited for: a finally callback that returned its promise made every
   // order action (the checkout's capture included) wait for a whole relay pass and its fsyncs.
   return orderLock.run(`${ctx.storeId}:${orderId}`, fn).finally(() => {
@@ -51,7 +52,7 @@ function run<T>(ctx: Ctx, orderId: string, deps: OrderDeps, fn: () => Promise<T>
 
 /** Captures the authorized amount (manual capture, or right after checkout on automatic capture). */
 export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Promise<OrderRow> {
-  return run(ctx, orderId, deps, async () => {
+  return runOrderAction(ctx, orderId, deps, async () => {
     const o = await getOrderRow(ctx.store.db, orderId);
     const p = await paymentRow(ctx.store.db, o.paymentId);
     if (isPaid(p)) return o;
@@ -91,11 +92,11 @@ type RefundRow = typeof refunds.$inferSelect;
  * A refusal deletes the attempt (the money did not move; the key is free for a new try). A call that threw leaves
  * it requested: whether the money moved is unknown until the retry asks again.
  */
-async function attemptRefund(ctx: Ctx, o: OrderRow, p: PaymentRow, amount: number, reason: string, requestKey: string | null): Promise<RefundRow> {
+async function attemptRefund(ctx: Ctx, o: OrderRow, p: PaymentRow, amount: number, reason: string, requestKey: string | null, returnId: string | null = null): Promise<RefundRow> {
   const now = ctx.clock.now();
   const row: RefundRow = {
     id: newId("ref", now), orderId: o.id, paymentId: p.id, amount, currency: o.currency, reason, providerRef: "", status: "requested",
-    createdAt: now, requestKey, failedAt: null,
+    createdAt: now, requestKey, failedAt: null, returnId,
   };
   await withTx(ctx, async (tx) => {
     await tx.insert(refunds).values(row);
@@ -182,10 +183,10 @@ async function recordRefundInTx(
   if (settled.rowsAffected !== 1) throw new Error(`refund attempt ${r.id} is not requested any more`);
   const p2 = await recordPaymentEvent(tx, ctx, p, { refundedAmount: refunded, status: refunded >= p.capturedAmount ? "refunded" : "partially_refunded" }, { type: "refunded", amount: r.amount, reference: r.ref, detail: r.reason });
   const next = await restatus(tx, o, p2, { refundedTotal: o.refundedTotal + r.amount, ...patch }, now);
-  await addTimeline(tx, now, o.id, "refunded", `Refunded ${formatMoney({ amount: r.amount, currency: o.currency })}`, { refundId: r.id, amount: r.amount, reason: r.reason });
+  await addTimeline(tx, now, o.id, "refunded", `Refunded ${formatMoney({ amount: r.amount, currency: o.currency })}`, { refundId: r.id, amount: r.amount, reason: r.reason, ...(attempt.returnId ? { returnId: attempt.returnId } : {}) });
   await recordAudit(tx, ctx, { action: "order.refunded", targetType: "order", targetId: o.id, before: { status: o.status, refundedTotal: o.refundedTotal }, after: { status: next.status, refundedTotal: next.refundedTotal, refundId: r.id, reason: r.reason } });
   await addOutbox(tx, now, { topic: "email.send", key: `refund:${r.id}`, payload: { template: "refund", to: o.email, data: refundEmailData(o, r.amount, r.reason) } });
-  await addOutbox(tx, now, { topic: "event", key: `order.refunded:${r.id}`, payload: { type: "order.refunded", ...eventOf(next), refundId: r.id, amount: { amount: r.amount, currency: o.currency }, refundedTotal: { amount: next.refundedTotal, currency: o.currency } } });
+  await addOutbox(tx, now, { topic: "event", key: `order.refunded:${r.id}`, payload: { type: "order.refunded", ...eventOf(next), refundId: r.id, returnId: attempt.returnId, amount: { amount: r.amount, currency: o.currency }, refundedTotal: { amount: next.refundedTotal, currency: o.currency } } });
   return next;
 }
 
@@ -362,9 +363,9 @@ const refundRequestKey = (actor: Ctx["actor"], key: string): string => createHas
  * idempotency key (a provider refund whose recording failed is not made twice), and a refund already recorded for
  * that key is returned as it is (its answer was lost before the idempotency layer stored it).
  */
-export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number; reason: string; requestKey?: string | null }, deps: OrderDeps): Promise<OrderRow> {
+export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number; reason: string; returnId?: string; requestKey?: string | null }, deps: OrderDeps): Promise<OrderRow> {
   const requestKey = input.requestKey ? refundRequestKey(ctx.actor, input.requestKey) : null;
-  return run(ctx, orderId, deps, async () => {
+  return runOrderAction(ctx, orderId, deps, async () => {
     const o = await getOrderRow(ctx.store.db, orderId);
     const p = await paymentRow(ctx.store.db, o.paymentId);
     let attempt = requestKey === null ? undefined : await attemptOf(ctx, o.id, requestKey);
@@ -376,7 +377,7 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
         throw new Conflict("refund.key_expired", "This Idempotency-Key made a refund more than 24 hours ago; use a new key for a new refund", { refundId: attempt.id });
       }
       // The same key must mean the same refund (the idempotency layer answers this only once it stored an answer).
-      if ((input.amount !== undefined && input.amount !== attempt.amount) || input.reason !== attempt.reason) {
+      if ((input.amount !== undefined && input.amount !== attempt.amount) || input.reason !== attempt.reason || (input.returnId ?? null) !== attempt.returnId) {
         throw new Conflict("idempotency.key_reused", "This Idempotency-Key was used with another request; use a new key for a new request", { refundId: attempt.id });
       }
       if (attempt.status !== "requested") return o; // recorded; its answer was lost
@@ -389,7 +390,8 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
           requested: { amount, currency: o.currency }, refundable: { amount: refundable, currency: o.currency },
         });
       }
-      attempt = await attemptRefund(ctx, o, p, amount, input.reason, requestKey);
+      if (input.returnId !== undefined) await requireRefundableReturn(ctx, o.id, input.returnId);
+      attempt = await attemptRefund(ctx, o, p, amount, input.reason, requestKey, input.returnId ?? null);
     }
     const asked = attempt;
     const answer = resumed ? await resumeInProvider(ctx, deps, p, asked) : await refundInProvider(ctx, deps, p, asked);
@@ -397,9 +399,16 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
   });
 }
 
+/** A refund may name a return of its order that stands (requested: refunded on request; or received). */
+async function requireRefundableReturn(ctx: Ctx, orderId: string, returnId: string): Promise<void> {
+  const r = isId("ret", returnId) ? (await ctx.store.db.select({ status: returns.status }).from(returns).where(and(eq(returns.id, returnId), eq(returns.orderId, orderId))))[0] : undefined;
+  if (!r) throw new NotFound("return", returnId);
+  if (r.status === "cancelled") throw new Conflict("return.cancelled", "This return was cancelled", { returnId });
+}
+
 /** Cancels an unfulfilled order: stock goes back where it came from; the authorization is voided or the capture refunded. */
 export function cancelOrder(ctx: Ctx, orderId: string, input: { reason: string }, deps: OrderDeps): Promise<OrderRow> {
-  return run(ctx, orderId, deps, () => cancelOrderNow(ctx, orderId, input, deps));
+  return runOrderAction(ctx, orderId, deps, () => cancelOrderNow(ctx, orderId, input, deps));
 }
 
 /** cancelOrder's work, for a caller already holding the order's lock. */
@@ -454,7 +463,7 @@ async function cancelOrderNow(ctx: Ctx, orderId: string, input: { reason: string
  *   stays undone, for the merchant to try again.
  */
 export function settleRefundAttempt(ctx: Ctx, orderId: string, refundId: string, deps: OrderDeps): Promise<"settled" | "early" | "recorded" | "released"> {
-  return run(ctx, orderId, deps, async () => {
+  return runOrderAction(ctx, orderId, deps, async () => {
     const attempt = (await ctx.store.db.select().from(refunds).where(and(eq(refunds.id, refundId), eq(refunds.orderId, orderId))))[0];
     if (!attempt || attempt.status !== "requested") return "settled";
     if (ctx.clock.now() - attempt.createdAt < SETTLE_AFTER_MS) return "early";
@@ -507,7 +516,7 @@ function checkTrackingUrl(u: string): void {
 
 export function fulfillOrder(ctx: Ctx, orderId: string, input: FulfillInput, deps: OrderDeps): Promise<{ order: OrderRow; fulfillmentId: string }> {
   checkTrackingUrl(input.trackingUrl);
-  return run(ctx, orderId, deps, () => withTx(ctx, async (tx) => {
+  return runOrderAction(ctx, orderId, deps, () => withTx(ctx, async (tx) => {
     const o = await getOrderRow(tx, orderId);
     if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
     const p = await paymentRow(tx, o.paymentId);

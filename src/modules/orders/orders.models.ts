@@ -32,12 +32,22 @@ export const StoreOrderView = t.Object({
   fulfillments: t.Array(t.Object({ carrier: t.String(), trackingNumber: t.String(), trackingUrl: t.String(), createdAt: t.String() })),
 });
 
+export const ReturnView = t.Object({
+  id: t.String(), orderId: t.String(), number: Int({ description: "per order, from 1 (#1042-R1)" }),
+  status: t.Union([t.Literal("requested"), t.Literal("received"), t.Literal("cancelled")]),
+  reason: t.String(), note: Nullable(t.String()), restocked: t.Boolean({ description: "received items went back to stock" }),
+  lines: t.Array(t.Object({ lineId: t.String(), quantity: Int(), variantId: Nullable(t.String()), title: t.String(), sku: Nullable(t.String()) })),
+  refundIds: t.Array(t.String(), { description: "refunds made for this return" }),
+  createdAt: t.String(), receivedAt: Nullable(t.String()), cancelledAt: Nullable(t.String()), updatedAt: t.String(),
+});
+
 export const AdminOrderView = t.Object({
   ...base,
   customerId: t.String(), cartId: t.String(), cancelledAt: Nullable(t.String()),
   payment: t.Object({ id: t.String(), provider: t.String(), status: t.String(), captureMethod: t.String(), amount: Money, capturedAmount: Money, refundedAmount: Money }),
   fulfillments: t.Array(t.Object({ id: t.String(), carrier: t.String(), trackingNumber: t.String(), trackingUrl: t.String(), lines: t.Array(FulfillmentLine), createdAt: t.String() })),
-  refunds: t.Array(t.Object({ id: t.String(), amount: Money, reason: t.String(), status: t.String(), createdAt: t.String() })),
+  refunds: t.Array(t.Object({ id: t.String(), amount: Money, reason: t.String(), status: t.String(), returnId: Nullable(t.String({ description: "the return this refund pays back" })), createdAt: t.String() })),
+  returns: t.Array(ReturnView),
   timeline: t.Array(t.Object({ id: t.String(), type: t.String(), message: t.String(), data: Nullable(t.Record(t.String(), t.Unknown())), createdAt: t.String() })),
 });
 
@@ -57,7 +67,10 @@ export const OrderListQuery = t.Object({
 }, { additionalProperties: false });
 
 export const RefundBody = t.Object(
-  { amount: t.Optional(Int({ minimum: 1, description: "minor units; omitted = everything still refundable" })), reason: t.String({ minLength: 1, maxLength: 500 }) },
+  {
+    amount: t.Optional(Int({ minimum: 1, description: "minor units; omitted = everything still refundable" })), reason: t.String({ minLength: 1, maxLength: 500 }),
+    returnId: t.Optional(t.String({ maxLength: 64, description: "the return (requested or received) this refund pays back" })),
+  },
   { additionalProperties: false },
 );
 export const CancelBody = t.Object({ reason: t.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
@@ -74,3 +87,19 @@ export const FulfillBody = t.Object(
 export const CustomerView = t.Object({
   id: t.String(), email: t.String(), firstName: Nullable(t.String()), lastName: Nullable(t.String()), ordersCount: Int(), createdAt: t.String(), updatedAt: t.String(),
 });
+
+export const ReturnBody = t.Object(
+  {
+    lines: t.Array(t.Object({ lineId: t.String({ maxLength: 64 }), quantity: Int({ minimum: 1, maximum: 10_000 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
+    reason: t.String({ minLength: 1, maxLength: 500 }),
+    note: t.Optional(t.Union([t.String({ maxLength: 2000 }), t.Null()])),
+  },
+  { additionalProperties: false },
+);
+export const ReceiveReturnBody = t.Object(
+  {
+    restock: t.Optional(t.Boolean({ default: true, description: "put the received units back in stock (default true)" })),
+    locationId: t.Optional(t.String({ maxLength: 64, description: "where they go back; default: where the sale took them from" })),
+  },
+  { additionalProperties: false },
+);

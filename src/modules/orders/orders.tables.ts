@@ -132,8 +132,39 @@ export const refunds = sqliteTable(
      * still counts the refund in its amount_refunded (Stripe does not deliver events in order).
      */
     failedAt: integer("failed_at"),
+    /** The return this refund pays back, when it was made for one. */
+    returnId: text("return_id"),
   },
   // By payment: the unsettled and failed sums of the refund checks and the Stripe webhook, and finding a refund by
   // its provider id.
   (t) => [index("refunds_order_idx").on(t.orderId), uniqueIndex("refunds_request_key_uq").on(t.orderId, t.requestKey), index("refunds_payment_idx").on(t.paymentId, t.status)],
+);
+
+export const RETURN_STATUSES = ["requested", "received", "cancelled"] as const;
+export type ReturnStatus = (typeof RETURN_STATUSES)[number];
+
+/**
+ * Returns (RMA): shipped lines the buyer sends back. `requested` authorizes them (a 3PL expects the parcel);
+ * `received` means they arrived, stock put back when `restocked`; `cancelled` frees the quantities. Money is a
+ * separate refund (the merchant decides how much after inspection); a refund made for a return carries its id.
+ * A line's quantities under requested or received returns never exceed what was shipped (returns.ts).
+ */
+export const returns = sqliteTable(
+  "returns",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull().references(() => orders.id),
+    /** Per order, from 1: what the buyer writes on the parcel ("#1042-R1"). */
+    number: integer("number").notNull(),
+    status: text("status", { enum: RETURN_STATUSES }).notNull(),
+    lines: text("lines", { mode: "json" }).$type<Array<{ lineId: string; quantity: number }>>().notNull(),
+    reason: text("reason").notNull(),
+    note: text("note"),
+    restocked: integer("restocked", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    receivedAt: integer("received_at"),
+    cancelledAt: integer("cancelled_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("returns_order_number_uq").on(t.orderId, t.number)],
 );

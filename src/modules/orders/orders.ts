@@ -1,5 +1,5 @@
 // Reading orders: rows, the derived status, the admin and buyer views, the admin list with filters.
-import { and, desc, eq, gte, inArray, lt, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, ne, sql } from "drizzle-orm";
 import { timingSafeEqual } from "node:crypto";
 import type { Ctx } from "../../kernel/context.ts";
 import { NotFound, ValidationFailed } from "../../kernel/errors.ts";
@@ -8,7 +8,9 @@ import { decodeCursor, toPage } from "../../kernel/pagination.ts";
 import type { StoreTx } from "../../db/tx.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { paymentRow, paymentView, type PaymentRow } from "../payments/index.ts";
-import { fulfillments, orderEvents, orderLines, orders, refunds, type OrderStatus } from "./orders.tables.ts";
+import { fulfillments, orderEvents, orderLines, orders, refunds, returns, type OrderStatus } from "./orders.tables.ts";
+
+type RefundRow = typeof refunds.$inferSelect;
 import { orderLinesOf, type OrderLineRow, type OrderRow } from "./place.ts";
 import { prepared } from "../../db/prepared.ts";
 import { taxIncluded } from "../../kernel/money.ts";
@@ -70,6 +72,32 @@ function baseView(o: OrderRow, lines: OrderLineRow[]) {
   };
 }
 
+export type ReturnRow = typeof returns.$inferSelect;
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export async function returnsOf(db: Db, orderId: string): Promise<ReturnRow[]> {
+  return db.select().from(returns).where(eq(returns.orderId, orderId)).orderBy(asc(returns.number));
+}
+
+/** A return with its lines named, and the refunds (recorded, not failed) made for it. */
+export function returnView(r: ReturnRow, lines: OrderLineRow[], paid: Array<Pick<RefundRow, "id" | "returnId" | "status">> = []) {
+  const byId = new Map(lines.map((l) => [l.id, l]));
+  return {
+    id: r.id, orderId: r.orderId, number: r.number, status: r.status, reason: r.reason, note: r.note, restocked: r.restocked,
+    lines: r.lines.map((rl) => {
+      const l = byId.get(rl.lineId);
+      return { lineId: rl.lineId, quantity: rl.quantity, variantId: l?.variantId ?? null, title: l?.title ?? "", sku: l?.sku ?? null };
+    }),
+    refundIds: paid.filter((p) => p.returnId === r.id && p.status !== "requested" && p.status !== "failed").map((p) => p.id),
+    createdAt: iso(r.createdAt), receivedAt: isoOrNull(r.receivedAt), cancelledAt: isoOrNull(r.cancelledAt), updatedAt: iso(r.updatedAt),
+  };
+}
+export type ReturnView = ReturnType<typeof returnView>;
+
+/** The refunds of an order that name a return. */
+export const returnRefundsOf = (db: Db, orderId: string) =>
+  db.select({ id: refunds.id, returnId: refunds.returnId, status: refunds.status }).from(refunds).where(and(eq(refunds.orderId, orderId), isNotNull(refunds.returnId))).orderBy(refunds.id);
+
 async function fulfillmentViews(db: Db, orderId: string) {
   const rows = await prepared(dbOf(db), "order.fulfillments", (d) =>
     d.select().from(fulfillments).where(eq(fulfillments.orderId, sql.placeholder("orderId"))).orderBy(fulfillments.id).prepare(),
@@ -80,18 +108,20 @@ async function fulfillmentViews(db: Db, orderId: string) {
 const linesOf = (db: Db, orderId: string) => orderLinesOf(db, orderId);
 
 export async function adminOrderView(db: Db, o: OrderRow) {
-  const [lines, payment, timeline, refundRows, ful] = await Promise.all([
+  const [lines, payment, timeline, refundRows, ful, returnRows] = await Promise.all([
     linesOf(db, o.id), paymentRow(db, o.paymentId),
     db.select().from(orderEvents).where(eq(orderEvents.orderId, o.id)).orderBy(orderEvents.id),
     db.select().from(refunds).where(and(eq(refunds.orderId, o.id), ne(refunds.status, "requested"))).orderBy(refunds.id),
     fulfillmentViews(db, o.id),
+    returnsOf(db, o.id),
   ]);
   const p = paymentView(payment);
   return {
     ...baseView(o, lines), customerId: o.customerId, cartId: o.cartId, cancelledAt: o.cancelledAt === null ? null : iso(o.cancelledAt),
     payment: { id: p.id, provider: p.provider, status: p.status, captureMethod: p.captureMethod, amount: p.amount, capturedAmount: p.capturedAmount, refundedAmount: p.refundedAmount },
     fulfillments: ful,
-    refunds: refundRows.map((r) => ({ id: r.id, amount: { amount: r.amount, currency: r.currency }, reason: r.reason, status: r.status, createdAt: iso(r.createdAt) })),
+    refunds: refundRows.map((r) => ({ id: r.id, amount: { amount: r.amount, currency: r.currency }, reason: r.reason, status: r.status, returnId: r.returnId, createdAt: iso(r.createdAt) })),
+    returns: returnRows.map((r) => returnView(r, lines, refundRows)),
     timeline: timeline.map((e) => ({ id: e.id, type: e.type, message: e.message, data: e.data ?? null, createdAt: iso(e.createdAt) })),
   };
 }

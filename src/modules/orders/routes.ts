@@ -5,13 +5,15 @@ import { ErrorEnvelope, ErrorResponses, pageOf } from "../../http/models.ts";
 import { getCustomer, listCustomers, customerView } from "../customers/index.ts";
 import { capturePayment, cancelOrder, fulfillOrder, refundOrder } from "./actions.ts";
 import { adminOrderView, getOrderForBuyer, getOrderRow, listOrders } from "./orders.ts";
+import { cancelReturn, getReturn, listReturns, receiveReturn, requestReturn } from "./returns.ts";
 import {
-  AdminOrderView, CancelBody, CustomerView, FulfillBody, OrderListQuery, OrderSummary, RefundBody, StoreOrderView,
+  AdminOrderView, CancelBody, CustomerView, FulfillBody, OrderListQuery, OrderSummary, ReceiveReturnBody, RefundBody, ReturnBody, ReturnView, StoreOrderView,
 } from "./orders.models.ts";
 import type { OrderStatus } from "./orders.tables.ts";
 
 const E = ErrorEnvelope;
 const Id = t.Object({ id: t.String({ maxLength: 64 }) });
+const ReturnId = t.Object({ id: t.String({ maxLength: 64 }), returnId: t.String({ maxLength: 64 }) });
 const tags = (tag: string, summary: string) => ({ tags: [tag], summary });
 
 export const ordersAdminRoutes = (platform: Platform) => {
@@ -50,6 +52,30 @@ export const ordersAdminRoutes = (platform: Platform) => {
     }, {
       permission: "orders:write", params: Id, body: FulfillBody, response: { 201: AdminOrderView, ...ErrorResponses, 409: E },
       detail: tags("Orders", "Ship lines (all remaining when lines is omitted) with carrier and tracking"),
+    })
+    .get("/orders/:id/returns", async ({ ctx, params }) => ({ data: await listReturns(ctx, params.id) }), {
+      permission: "returns:read", params: Id, response: { 200: t.Object({ data: t.Array(ReturnView) }), ...ErrorResponses },
+      detail: tags("Orders", "The returns of an order, oldest first"),
+    })
+    .post("/orders/:id/returns", async ({ ctx, params, body, set }) => {
+      const r = await requestReturn(ctx, params.id, body, deps);
+      set.status = 201;
+      return r;
+    }, {
+      // returns:* apart from orders:* so a warehouse's key can receive parcels without touching money.
+      permission: "returns:write", params: Id, body: ReturnBody, response: { 201: ReturnView, ...ErrorResponses, 409: E },
+      detail: tags("Orders", "Authorize the return of shipped units (409 return.exceeds_shipped beyond what was shipped and not already under a return); the event order.return_requested tells the warehouse"),
+    })
+    .get("/orders/:id/returns/:returnId", ({ ctx, params }) => getReturn(ctx, params.id, params.returnId), {
+      permission: "returns:read", params: ReturnId, response: { 200: ReturnView, ...ErrorResponses }, detail: tags("Orders", "One return"),
+    })
+    .post("/orders/:id/returns/:returnId/receive", ({ ctx, params, body }) => receiveReturn(ctx, params.id, params.returnId, body, deps), {
+      permission: "returns:write", params: ReturnId, body: ReceiveReturnBody, response: { 200: ReturnView, ...ErrorResponses, 409: E },
+      detail: tags("Orders", "The parcel arrived: the units go back to stock unless restock is false. Refund separately, naming the return (POST /orders/:id/refunds { returnId })"),
+    })
+    .post("/orders/:id/returns/:returnId/cancel", ({ ctx, params }) => cancelReturn(ctx, params.id, params.returnId, deps), {
+      permission: "returns:write", params: ReturnId, response: { 200: ReturnView, ...ErrorResponses, 409: E },
+      detail: tags("Orders", "Withdraw a return that was not received: its units can be returned again"),
     })
     .get("/customers", ({ ctx, query }) => listCustomers(ctx, query), {
       permission: "customers:read",

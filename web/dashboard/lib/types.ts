@@ -58,7 +58,13 @@ export interface Order {
   fulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled"; createdAt: string; customerId: string | null; cancelledAt: string | null;
   payment: { id: string; provider: string; status: string; captureMethod: string; amount: Money; capturedAmount: Money; refundedAmount: Money } | null;
   fulfillments: { id: string; carrier: string; trackingNumber: string; trackingUrl: string; lines: { lineId: string; quantity: number }[]; createdAt: string }[];
-  refunds: { id: string; amount: Money; reason: string; status: string; createdAt: string }[];
+  refunds: { id: string; amount: Money; reason: string; status: string; returnId: string | null; createdAt: string }[];
+  returns: OrderReturn[];
   timeline: { id: string; type: string; message: string; createdAt: string }[];
+}
+export interface OrderReturn {
+  id: string; number: number; status: "requested" | "received" | "cancelled"; reason: string; note: string | null; restocked: boolean;
+  lines: { lineId: string; quantity: number; title: string; sku: string | null }[]; refundIds: string[];
+  createdAt: string; receivedAt: string | null; cancelledAt: string | null;
 }
 export interface Customer { id: string; email: string; firstName: string | null; lastName: string | null; ordersCount: number; createdAt: string }

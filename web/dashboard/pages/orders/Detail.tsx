@@ -1,11 +1,11 @@
-// One order: lines and totals, payment, fulfilments (fulfil with tracking), refunds (full or partial), cancel,
-// and the timeline of everything that happened to it.
+// One order: lines and totals, payment, fulfilments (fulfil with tracking), returns (authorize, receive, cancel),
+// refunds (full or partial, optionally for a return), cancel, and the timeline of everything that happened to it.
 import { For, Show, createResource, createSignal } from "solid-js";
 import { useParams } from "@solidjs/router";
 import { api } from "../../lib/api.ts";
-import type { Order } from "../../lib/types.ts";
+import type { Order, OrderReturn } from "../../lib/types.ts";
 import { fromMinor, money, toMinor, when } from "../../lib/format.ts";
-import { Async, Badge, Confirm, ErrorBox, PageHeader, Section, TextField, notify, useAction } from "../../ui/kit.tsx";
+import { Async, Badge, Confirm, ErrorBox, PageHeader, Section, SelectField, TextField, notify, useAction } from "../../ui/kit.tsx";
 import { orderTone } from "./List.tsx";
 
 function Fulfil(props: { order: Order; onDone: (o: Order) => void }) {
@@ -35,24 +35,115 @@ function Fulfil(props: { order: Order; onDone: (o: Order) => void }) {
   );
 }
 
+/** Units of a line that can still go into a return: shipped, and not under a return that stands. */
+function returnable(o: Order, lineId: string): number {
+  const line = o.lines.find((l) => l.id === lineId);
+  const taken = o.returns.filter((r) => r.status !== "cancelled").flatMap((r) => r.lines).filter((l) => l.lineId === lineId).reduce((n, l) => n + l.quantity, 0);
+  return Math.max(0, (line?.fulfilledQuantity ?? 0) - taken);
+}
+
+function RequestReturn(props: { order: Order; onDone: () => void }) {
+  const [qty, setQty] = createSignal<Record<string, string>>({});
+  const [reason, setReason] = createSignal("");
+  const { busy, error, run } = useAction();
+  const lines = () => props.order.lines.filter((l) => returnable(props.order, l.id) > 0);
+  const wanted = () => lines().map((l) => ({ lineId: l.id, quantity: Number(qty()[l.id] ?? "0") })).filter((l) => Number.isInteger(l.quantity) && l.quantity > 0);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    return run(async () => {
+      const r = await api.post<OrderReturn>(`/v1/admin/orders/${props.order.id}/returns`, { lines: wanted(), reason: reason().trim() });
+      notify(`Return #${props.order.number}-R${r.number} authorized`);
+      setQty({});
+      setReason("");
+      props.onDone();
+    });
+  };
+  return (
+    <Show when={lines().length > 0} fallback={<p class="m-0 text-sm text-muted">Nothing shipped is left to return.</p>}>
+      <form onSubmit={submit} aria-label="Authorize a return" class="grid grid-cols-2 gap-3 items-end">
+        <For each={lines()}>{(l) => (
+          <TextField label={`${l.title} — return up to ${returnable(props.order, l.id)}`} type="number" min="0" max={String(returnable(props.order, l.id))} step="1" class="mono"
+            value={qty()[l.id] ?? "0"} onInput={(e) => setQty({ ...qty(), [l.id]: e.currentTarget.value })} />
+        )}</For>
+        <TextField label="Return reason" required class="col-span-2" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} placeholder="Too small" />
+        <div class="col-span-2 flex items-center gap-3">
+          <button type="submit" class="btn" disabled={busy() || wanted().length === 0 || reason().trim() === ""}>Authorize return</button>
+          <span class="text-xs text-muted">Stock comes back when the parcel is received. Refund separately.</span>
+        </div>
+        <Show when={error()}><div class="col-span-2"><ErrorBox error={error()} /></div></Show>
+      </form>
+    </Show>
+  );
+}
+
+function ReturnItem(props: { order: Order; r: OrderReturn; onDone: () => void }) {
+  const [restock, setRestock] = createSignal(true);
+  const act = useAction();
+  const label = () => `#${props.order.number}-R${props.r.number}`;
+  const tone = () => (props.r.status === "received" ? "ok" : props.r.status === "cancelled" ? "muted" : "warn");
+  return (
+    <li class="border border-line p-3 mb-2 text-sm">
+      <div class="flex gap-2 items-center">
+        <span class="font-bold mono">{label()}</span><Badge tone={tone()}>{props.r.status}</Badge>
+        <span class="text-muted">{props.r.reason} · {when(props.r.createdAt)}</span>
+      </div>
+      <ul class="m-0 mt-1 pl-4">
+        <For each={props.r.lines}>{(l) => <li>{l.quantity} × {l.title} <span class="mono text-xs text-muted">{l.sku ?? ""}</span></li>}</For>
+      </ul>
+      <Show when={props.r.status === "received"}>
+        <p class="m-0 mt-1 text-muted">{props.r.restocked ? "Received and restocked" : "Received, not restocked"}{props.r.refundIds.length ? ` · ${props.r.refundIds.length} refund(s)` : " · not refunded yet"}</p>
+      </Show>
+      <Show when={props.r.status === "requested"}>
+        <div class="flex gap-3 items-center mt-2">
+          <label class="text-sm flex items-center gap-1"><input type="checkbox" checked={restock()} onChange={(e) => setRestock(e.currentTarget.checked)} /> Restock items</label>
+          <button type="button" class="btn text-xs" disabled={act.busy()} aria-label={`Mark return ${label()} received`}
+            onClick={() => act.run(async () => { await api.post(`/v1/admin/orders/${props.order.id}/returns/${props.r.id}/receive`, { restock: restock() }); notify(`Return ${label()} received`); props.onDone(); })}>Mark received</button>
+          <button type="button" class="btn text-xs" disabled={act.busy()} aria-label={`Cancel return ${label()}`}
+            onClick={() => act.run(async () => { await api.postEmpty(`/v1/admin/orders/${props.order.id}/returns/${props.r.id}/cancel`); notify(`Return ${label()} cancelled`); props.onDone(); })}>Cancel return</button>
+        </div>
+      </Show>
+      <Show when={act.error()}><ErrorBox error={act.error()} /></Show>
+    </li>
+  );
+}
+
+function Returns(props: { order: Order; onDone: () => void }) {
+  return (
+    <>
+      <Show when={props.order.returns.length > 0}>
+        <ul class="list-none p-0 m-0 mb-4">
+          <For each={props.order.returns}>{(r) => <ReturnItem order={props.order} r={r} onDone={props.onDone} />}</For>
+        </ul>
+      </Show>
+      <RequestReturn order={props.order} onDone={props.onDone} />
+    </>
+  );
+}
+
 function Refund(props: { order: Order; onDone: (o: Order) => void }) {
   const cur = props.order.currency;
   const refundable = () => (props.order.payment ? props.order.payment.capturedAmount.amount - props.order.payment.refundedAmount.amount : 0);
   const [amount, setAmount] = createSignal(fromMinor(refundable(), cur));
   const [reason, setReason] = createSignal("");
+  const [forReturn, setForReturn] = createSignal("");
+  const standing = () => props.order.returns.filter((r) => r.status !== "cancelled");
   const minor = () => toMinor(amount(), cur);
   const valid = () => minor() !== null && minor()! > 0 && minor()! <= refundable() && reason().trim() !== "";
   return (
     <div class="grid grid-cols-2 gap-3 items-end">
       <TextField label={`Amount (${cur}) — up to ${money(refundable(), cur)}`} inputmode="decimal" class="mono" value={amount()} onInput={(e) => setAmount(e.currentTarget.value)} />
-      <TextField label="Reason" required value={reason()} onInput={(e) => setReason(e.currentTarget.value)} placeholder="Damaged in transit" />
+      <TextField label="Refund reason" required value={reason()} onInput={(e) => setReason(e.currentTarget.value)} placeholder="Damaged in transit" />
+      <Show when={standing().length > 0}>
+        <SelectField label="For return" class="col-span-2" value={forReturn()} onChange={(e) => setForReturn(e.currentTarget.value)}
+          options={[{ value: "", label: "No return" }, ...standing().map((r) => ({ value: r.id, label: `#${props.order.number}-R${r.number} (${r.status})` }))]} />
+      </Show>
       <div class="col-span-2 flex gap-2 items-center">
         <button type="button" class="btn text-xs" onClick={() => setAmount(fromMinor(refundable(), cur))}>Full amount</button>
         <Show when={valid()} fallback={<span class="text-xs text-muted">Enter an amount up to {money(refundable(), cur)} and a reason.</span>}>
           <Confirm label={`Refund ${money(minor(), cur)}`} title={`Refund ${money(minor(), cur)}?`} confirmLabel="Refund"
             consequence={`${money(minor(), cur)} goes back to ${props.order.email} through ${props.order.payment?.provider ?? "the payment provider"}. A refund cannot be undone.`}
             onConfirm={async () => {
-              const o = await api.post<Order>(`/v1/admin/orders/${props.order.id}/refunds`, { amount: minor(), reason: reason().trim() });
+              const o = await api.post<Order>(`/v1/admin/orders/${props.order.id}/refunds`, { amount: minor(), reason: reason().trim(), ...(forReturn() ? { returnId: forReturn() } : {}) });
               notify(`Refunded ${money(minor(), cur)}`);
               props.onDone(o);
             }} />
@@ -146,6 +237,9 @@ export function OrderDetail() {
                     <Fulfil order={o} onDone={(n) => mutate(n)} />
                   </Show>
                 </Section>
+                <Show when={o.fulfillmentStatus !== "unfulfilled" || o.returns.length > 0}>
+                  <Section title="Returns"><Returns order={o} onDone={refetch} /></Section>
+                </Show>
                 <Show when={o.payment && o.payment.capturedAmount.amount > o.payment.refundedAmount.amount}>
                   <Section title="Refund"><Refund order={o} onDone={(n) => mutate(n)} /></Section>
                 </Show>
