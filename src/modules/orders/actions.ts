@@ -15,7 +15,8 @@ import { recordAudit } from "../audit/index.ts";
 import { adjustInTx } from "../inventory/index.ts";
 import { capturedOf, getProvider, paymentEvents, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
 import { fulfillments, orderLines, orders, refunds, returns } from "./orders.tables.ts";
-import { addPaidTimeline, addTimeline, orderLinesOf, type OrderRow } from "./place.ts";
+import { addPaidTimeline, addTimeline, orderLinesOf, type OrderLineRow, type OrderRow } from "./place.ts";
+import { baseView } from "./view.ts";
 import { deriveStatus, fulfillmentStatus, getOrderRow, isPaid } from "./orders.ts";
 import { refundEmailData, shippingEmailData } from "./emails.ts";
 import { recordedRefunds, unsettledRefunds } from "./refund-attempts.ts";
@@ -33,8 +34,8 @@ const pcOf = (ctx: Ctx, deps: OrderDeps): ProviderContext => ({ storeId: ctx.sto
 export const eventOf = (o: OrderRow) => ({ orderId: o.id, number: o.number, email: o.email, total: { amount: o.total, currency: o.currency } });
 
 /** Re-derives the status after a change and writes it; returns the updated row. */
-async function restatus(tx: StoreTx, o: OrderRow, p: PaymentRow, patch: Partial<OrderRow>, now: number): Promise<OrderRow> {
-  const lines = await orderLinesOf(tx, o.id);
+async function restatus(tx: StoreTx, o: OrderRow, p: PaymentRow, patch: Partial<OrderRow>, now: number, lines?: OrderLineRow[]): Promise<OrderRow> {
+  lines ??= await orderLinesOf(tx, o.id);
   const next = { ...o, ...patch, updatedAt: now };
   next.status = deriveStatus(next, p, lines);
   await updateById(tx, orders, o.id, { ...patch, status: next.status, updatedAt: now });
@@ -73,10 +74,12 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
     return withTx(ctx, async (tx) => {
       const now = ctx.clock.now();
       const paid = await recordPaymentEvent(tx, ctx, p, { status: "captured", providerRef: s.providerRef, capturedAmount: captured }, { type: "captured", amount: captured, reference: s.providerRef });
-      const next = await restatus(tx, o, paid, {}, now);
+      const lines = await orderLinesOf(tx, o.id);
+      const next = await restatus(tx, o, paid, {}, now, lines);
       await addPaidTimeline(tx, now, o.id, captured, p.amount, p.currency);
       await recordAudit(tx, ctx, { action: "order.paid", targetType: "order", targetId: o.id, before: { status: o.status }, after: { status: next.status } });
-      await addOutbox(tx, now, { topic: "event", key: `order.paid:${o.id}`, payload: { type: "order.paid", ...eventOf(next) } });
+      // Paid is when a warehouse may ship: the whole order rides along, as on order.placed.
+      await addOutbox(tx, now, { topic: "event", key: `order.paid:${o.id}`, payload: { type: "order.paid", ...eventOf(next), order: baseView(next, lines) } });
       return next;
     });
   });

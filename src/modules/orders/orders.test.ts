@@ -177,4 +177,25 @@ describe("orders", () => {
     expect((await f.admin("/inventory/adjustments", { json: { variantId: untracked, delta: 10, reason: "received" } })).status).toBe(201);
     expect(await stock(untracked)).toMatchObject({ onHand: 10, available: 10 });
   });
+
+  test("order.placed and order.paid carry the whole order (lines, SKUs, addresses, shipping), for a warehouse to act on", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_250, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 2 }]);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    const store = await f.t.platform.pool.get(f.s.id);
+    for (const type of ["order.placed", "order.paid"]) {
+      const row = (await store.client.execute({ sql: "select payload from outbox where key = ?", args: [`${type}:${order.id}`] })).rows[0]!;
+      const payload = JSON.parse(String(row.payload));
+      expect(payload).toMatchObject({ type, orderId: order.id, number: order.number });
+      expect(payload.order).toMatchObject({
+        id: order.id, number: order.number, email: order.email, currency: "EUR",
+        lines: [{ variantId: v, sku: expect.stringMatching(/^SH-/), quantity: 2, unitPrice: { amount: 1_250, currency: "EUR" } }],
+        shippingAddress: { line1: "1 rue de Rivoli", postalCode: "75001", countryCode: "FR" },
+        shippingMethod: { name: "Standard", carrier: "La Poste" },
+        total: order.total,
+      });
+    }
+  });
 });

@@ -1,4 +1,5 @@
 // Reading orders: rows, the derived status, the admin and buyer views, the admin list with filters.
+export { fulfillmentStatus };
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, ne, sql } from "drizzle-orm";
 import { timingSafeEqual } from "node:crypto";
 import type { Ctx } from "../../kernel/context.ts";
@@ -13,7 +14,7 @@ import { fulfillments, orderEvents, orderLines, orders, refunds, returns, type O
 type RefundRow = typeof refunds.$inferSelect;
 import { orderLinesOf, type OrderLineRow, type OrderRow } from "./place.ts";
 import { prepared } from "../../db/prepared.ts";
-import { taxIncluded } from "../../kernel/money.ts";
+import { baseView, fulfillmentStatus } from "./view.ts";
 import { dbOf } from "../../db/tx.ts";
 
 type Db = StoreDb | StoreTx;
@@ -45,31 +46,6 @@ export function deriveStatus(o: Pick<OrderRow, "cancelledAt" | "refundedTotal">,
   if (total > 0 && shipped === total) return "fulfilled";
   if (shipped > 0) return "partially_fulfilled";
   return isPaid(p) ? "paid" : "pending";
-}
-
-export function fulfillmentStatus(lines: Pick<OrderLineRow, "quantity" | "fulfilledQuantity">[]): "unfulfilled" | "partially_fulfilled" | "fulfilled" {
-  const shipped = lines.reduce((s, l) => s + l.fulfilledQuantity, 0);
-  const total = lines.reduce((s, l) => s + l.quantity, 0);
-  return shipped === 0 ? "unfulfilled" : shipped === total ? "fulfilled" : "partially_fulfilled";
-}
-
-function baseView(o: OrderRow, lines: OrderLineRow[]) {
-  const m = (amount: number) => ({ amount, currency: o.currency });
-  return {
-    id: o.id, number: o.number, status: o.status, email: o.email, currency: o.currency,
-    lines: lines.map((l) => ({
-      id: l.id, variantId: l.variantId, title: l.title, sku: l.sku, quantity: l.quantity, fulfilledQuantity: l.fulfilledQuantity,
-      unitPrice: m(l.unitPrice), total: m(l.total), taxLines: l.taxLines.map((t) => ({ code: t.code, name: t.name, rate: t.rate, amount: m(t.amount) })),
-    })),
-    shippingAddress: o.shippingAddress, billingAddress: o.billingAddress,
-    shippingMethod: {
-      optionId: o.shippingMethod.optionId, name: o.shippingMethod.name, carrier: o.shippingMethod.carrier, price: m(o.shippingMethod.amount),
-      taxLines: (o.shippingMethod.taxLines ?? []).map((t) => ({ code: t.code, name: t.name, rate: t.rate, amount: m(t.amount) })),
-    },
-    subtotal: m(o.subtotal), discountTotal: m(o.discountTotal), shippingTotal: m(o.shippingTotal), taxTotal: m(o.taxTotal), total: m(o.total),
-    refundedTotal: m(o.refundedTotal), taxIncluded: taxIncluded(o), taxNote: o.taxNote, fulfillmentStatus: fulfillmentStatus(lines),
-    createdAt: iso(o.createdAt), updatedAt: iso(o.updatedAt),
-  };
 }
 
 export type ReturnRow = typeof returns.$inferSelect;

@@ -8,6 +8,7 @@ import { formatMoney } from "../../kernel/money.ts";
 import type { StoreTx } from "../../db/tx.ts";
 import { insertRow } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/index.ts";
+import { baseView } from "./view.ts";
 import { recordAudit } from "../audit/index.ts";
 import { sellInTx, type StockPolicy } from "../inventory/index.ts";
 import { customerForOrderInTx } from "../customers/index.ts";
@@ -89,7 +90,9 @@ export async function placeOrderInTx(tx: StoreTx, ctx: AuditCtx, input: PlaceOrd
   }
   await recordAudit(tx, ctx, { action: "order.placed", targetType: "order", targetId: id, after: { number, email: input.email, total: input.totals.total, currency: input.currency, status: input.status, paymentId: input.paymentId } });
   await addOutbox(tx, now, { topic: "email.send", key: `receipt:${id}`, payload: { template: "order_confirmation", to: input.email, data: orderEmailData(order, lineRows) } });
-  const event = { orderId: id, number, email: input.email, total: { amount: order.total, currency: order.currency } };
+  // The whole order rides along (the API's shape): a warehouse or ERP needs the lines and the address to act on it,
+  // without a read back that could see a later state.
+  const event = { orderId: id, number, email: input.email, total: { amount: order.total, currency: order.currency }, order: baseView(order, lineRows) };
   await addOutbox(tx, now, { topic: "event", key: `order.placed:${id}`, payload: { type: "order.placed", ...event } });
   if (input.status === "paid") await addOutbox(tx, now, { topic: "event", key: `order.paid:${id}`, payload: { type: "order.paid", ...event } });
   return order;
