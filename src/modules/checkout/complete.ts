@@ -7,13 +7,13 @@
 // authorization is voided after it. Completing an already completed cart returns its order (idempotent).
 import { eq } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
-import { AppError, Conflict } from "../../kernel/errors.ts";
+import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
 import { dbOf, withTx } from "../../db/tx.ts";
 import { updateById } from "../../db/prepared.ts";
 import { carts, loadCart, readCart, type CartLineRow, type CartRow } from "../cart/index.ts";
 import { InsufficientStock } from "../inventory/index.ts";
 import { stockPoliciesIn } from "../catalog/index.ts";
-import { capturedOf, getProvider, paymentRow, payments, recordPaymentEvent, type PaymentRow } from "../payments/index.ts";
+import { capturedOf, getPaymentSettings, getProvider, paymentRow, payments, recordPaymentEvent, type PaymentRow } from "../payments/index.ts";
 import { capturePayment, getOrderRow, isPaid, placeOrderInTx, type OrderRow } from "../orders/index.ts";
 import { assertReadyToPay, paymentFailure, providerContext, sessionPatch, releaseUnusedPayment, type CheckoutDeps } from "./payment-session.ts";
 
@@ -63,6 +63,13 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
   if (gone) await refuse(new Conflict("cart.variant_unavailable", "A product in this cart is no longer for sale; remove it and start a new payment session", { variantId: gone.variantId, lineId: gone.id }));
   // Voided here is final, even while the provider still says authorized (its void may be under way): never asked.
   if (payment.status === "voided" || payment.status === "refunded") throw paymentFailure(payment)!;
+  // The settings as they are now, not as they were when the session started: a sandbox authorization made before
+  // the store went live would otherwise become a paid order no money stands behind, and a store that switched to
+  // manual capture (to review orders first) would still be charged at once.
+  const settings = await getPaymentSettings(ctx);
+  if (payment.provider === "sandbox" && settings.provider !== "sandbox") {
+    await refuse(new ValidationFailed("payment.provider_not_enabled", `This store takes payments with "${settings.provider}"; the test payment of this cart cannot be used`, { field: "provider", enabled: settings.provider }));
+  }
   const pc = providerContext(ctx, deps);
   const s = await getProvider(payment.provider).retrieve(pc, payment.providerRef);
   // Any difference is recorded: a new next action (Stripe's `processing`: wait, do not confirm again) or reason too.
@@ -128,8 +135,8 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       });
       const now = ctx.clock.now();
       await updateById(tx, carts, cartId, { status: "completed", orderId: placed.id, completedAt: now, updatedAt: now });
-      // The link only: the order's own audit entry names the payment.
-      await updateById(tx, payments, paid.id, { orderId: placed.id, updatedAt: now });
+      // The link, and the capture method in force now (above); the order's own audit entry names the payment.
+      await updateById(tx, payments, paid.id, { orderId: placed.id, captureMethod: settings.captureMethod, updatedAt: now });
       return { order: placed, created: true };
     }));
   } catch (err) {
@@ -146,7 +153,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
   // The capture first, then the kick (coalesced with the capture's own): one relay pass for the rows of both
   // transactions, and the relay's write does not queue in front of the capture's.
   // The payment as read above: the order transaction changed only its order link.
-  if (payment.captureMethod === "automatic") order = await captureIfDue(ctx, order, deps, payment);
+  if (settings.captureMethod === "automatic") order = await captureIfDue(ctx, order, deps, { ...payment, captureMethod: "automatic" });
   deps.outbox?.kick(ctx.storeId);
   return { order, created };
 }

@@ -170,4 +170,36 @@ describe("sandbox payments at checkout", () => {
     const { systemCtx } = await import("../../kernel/system-ctx.ts");
     expect(await tellProviderReleased(await systemCtx(f.t.platform, f.s.id, "test"), pb.body.id, { masterKey: f.t.platform.config.masterKey })).toBe("done");
   });
+
+  test("payment settings changed after the session apply at completion: a sandbox authorization of a store now on Stripe is refused and voided; a switch to manual capture leaves the order pending", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(50_000, 5);
+    const test1 = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    const manual = await f.readyCart([{ variantId: v, quantity: 1 }], "later@example.com");
+    expect((await f.pay(test1)).body.status).toBe("authorized");
+    expect((await f.pay(manual)).body.status).toBe("authorized");
+
+    // Manual capture first (still on the sandbox): the order placed now waits for the merchant.
+    expect((await f.admin("/settings/payments", { method: "PATCH", json: { captureMethod: "manual" } })).status).toBe(200);
+    const pending = await f.complete(manual);
+    expect(pending.status).toBe(201);
+    expect(pending.body.status).toBe("pending");
+    const held = (await f.admin(`/orders/${pending.body.id}`)).body;
+    expect(held.payment).toMatchObject({ status: "authorized", captureMethod: "manual", capturedAmount: { amount: 0 } });
+    // Completing again (a lost answer) does not capture either.
+    expect((await f.complete(manual)).body.status).toBe("pending");
+
+    // Live on Stripe: the old test authorization moves no money, so it makes no order.
+    expect((await f.admin("/settings/payments", { method: "PATCH", json: { provider: "stripe" } })).status).toBe(200);
+    const done = await f.complete(test1);
+    expect(done.status).toBe(422);
+    expect(done.body.error).toMatchObject({ reason: "payment.provider_not_enabled", details: { enabled: "stripe" } });
+    expect((await f.admin("/orders")).body.data.map((o: any) => o.id)).toEqual([pending.body.id]);
+    expect((await f.admin(`/inventory/variants/${v}`)).body).toMatchObject({ onHand: 4, available: 4 });
+    // Nor can the merchant capture the test order placed before: it would read paid with nothing behind it.
+    const capture = await f.admin(`/orders/${pending.body.id}/capture`, { method: "POST" });
+    expect(capture.status).toBe(409);
+    expect(capture.body.error.reason).toBe("payment.provider_not_enabled");
+    expect((await f.admin(`/orders/${pending.body.id}`)).body.status).toBe("pending");
+  });
 });

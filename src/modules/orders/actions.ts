@@ -13,7 +13,7 @@ import { insertRow, updateById } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { adjustInTx } from "../inventory/index.ts";
-import { capturedOf, getProvider, paymentEvents, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
+import { capturedOf, getPaymentSettings, getProvider, paymentEvents, paymentRow, recordPaymentEvent, type PaymentRow, type ProviderContext } from "../payments/index.ts";
 import { fulfillments, orderLines, orders, refunds, returns } from "./orders.tables.ts";
 import { addPaidTimeline, addTimeline, orderLinesOf, type OrderLineRow, type OrderRow } from "./place.ts";
 import { baseView } from "./view.ts";
@@ -60,6 +60,11 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
     if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
     // Captured with no amount known (a provider that captured at once without saying how much): asked again.
     if (p.status !== "authorized" && p.status !== "captured") throw new Conflict("payment.not_authorized", `A ${p.status} payment cannot be captured`, { paymentId: p.id });
+    // A test authorization (sandbox) of a store that takes real payments now moves no money: it must not mark the order paid.
+    const enabled = (await getPaymentSettings(ctx)).provider;
+    if (p.provider === "sandbox" && enabled !== "sandbox") {
+      throw new Conflict("payment.provider_not_enabled", `This order's payment was a test payment (sandbox) and the store now takes payments with "${enabled}"; cancel the order`, { paymentId: p.id, enabled });
+    }
     const s = await getProvider(p.provider).capture(pcOf(ctx, deps), p.providerRef, { amount: p.amount, currency: p.currency });
     if (s.status !== "captured") {
       await withTx(ctx, async (tx) => {
