@@ -263,7 +263,7 @@ describe("recurring jobs", () => {
     await t.platform.jobs.stop();
     await startTestJobs(t.platform, { rescanEveryMs: 50 });
     const names = (await t.platform.jobs.q.getJobSchedulers()).map((s) => s.id).sort();
-    expect(names).toEqual(["jobs.clean", "outbox.rescan"]);
+    expect(names).toEqual(["jobs.clean", "outbox.prune", "outbox.rescan", "webhook.sweep"]);
     await commitOrder(t.platform, A.id, "scheduled@example.com"); // no kick
     const deadline = performance.now() + 5_000;
     while (!(await emailsOf(A.id)).some((e) => e.to === "scheduled@example.com")) {

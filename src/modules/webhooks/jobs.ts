@@ -1,5 +1,6 @@
 // The webhook jobs: `event` (a business event from an outbox → its subscribers, today the webhooks),
-// `webhook.dispatch` (the same fan-out, explicitly) and `webhook.deliver` (one attempt of one delivery).
+// `webhook.dispatch` (the same fan-out, explicitly), `webhook.deliver` (one attempt of one delivery) and the recurring
+// `webhook.sweep` (re-enqueues the attempts of deliveries whose job was lost; scheduled in jobs/maintenance.ts).
 import { t } from "elysia";
 import { eq, sql } from "drizzle-orm";
 import { defineJob, inputKey, PermanentJobError, type JobContext, type JobDefinition } from "../../jobs/define.ts";
@@ -7,6 +8,8 @@ import { attemptDelivery, fanOut, hasEnabledEndpoint, DELIVER_TOPIC } from "./de
 import { Int } from "../../kernel/schema.ts";
 import { prepared } from "../../db/prepared.ts";
 import { outbox } from "../../jobs/outbox.tables.ts";
+import { forEachStore, WALK_TIMEOUT_MS } from "../../jobs/each-store.ts";
+import { sweepStuckDeliveries } from "./sweep.ts";
 
 /** A business event: `{ type, ...fields }` (inventory writes `{ type: "inventory.low", variantId, available, … }`). */
 const EventInput = t.Object(
@@ -87,4 +90,21 @@ export const webhookDeliverJob = defineJob({
   },
 });
 
-export const WEBHOOK_JOBS: JobDefinition[] = [eventJob, webhookDispatchJob, webhookDeliverJob];
+export const webhookSweepJob = defineJob({
+  name: "webhook.sweep",
+  input: t.Object({}),
+  retry: { attempts: 1, backoffMs: 0 }, // the next run is the retry
+  timeoutMs: WALK_TIMEOUT_MS,
+  key: () => "sweep",
+  async handler(ctx) {
+    let enqueued = 0;
+    // Active stores only, like the relay's scans.
+    const walk = await forEachStore(ctx, ["active"], async (store) => {
+      enqueued += await sweepStuckDeliveries(ctx.platform, store, ctx.clock.now());
+    });
+    // A re-enqueued attempt means a job was lost: worth a look even when it then succeeds.
+    if (enqueued > 0 || walk.failed > 0) ctx.log.warn("stuck webhook deliveries re-enqueued", { enqueued, ...walk });
+  },
+});
+
+export const WEBHOOK_JOBS: JobDefinition[] = [eventJob, webhookDispatchJob, webhookDeliverJob, webhookSweepJob];
