@@ -18,7 +18,7 @@ export const SEEDERS: Seeder[] = [
   {
     name: "settings",
     async run(ctx) {
-      await updateSettings(ctx, { timezone: "Europe/Paris", supportEmail: "support@demo.trafi.dev" });
+      await updateSettings(ctx, { timezone: "Europe/Paris", supportEmail: "support@demo.trafi.dev", returnWindowDays: 30 });
       return "store profile (Europe/Paris, support e-mail)";
     },
   },

@@ -167,10 +167,11 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
     },
     {
       "tag": "0004_returns",
-      "hash": "dcf6b30b6d2f8f22f3fa52537fb6a602ba1f08cf1e4801d5b1ed8afc14611c66",
+      "hash": "6de5a246150822d7e7ebffd6ce5f6bce6b55f00c7d5f5d96c5d6f398eb090a9f",
       "statements": [
-        "-- Returns (RMA) of shipped order lines (orders/returns.ts); a refund may name the return it pays back.\nCREATE TABLE `returns` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`order_id` text NOT NULL,\n\t`number` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`lines` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`note` text,\n\t`restocked` integer DEFAULT false NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`received_at` integer,\n\t`cancelled_at` integer,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action\n);",
+        "-- Returns (RMA) of shipped order lines (orders/returns.ts); a refund may name the return it pays back; a store may\n-- let buyers start returns from the storefront for a number of days after shipping.\nCREATE TABLE `returns` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`order_id` text NOT NULL,\n\t`number` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`lines` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`note` text,\n\t`restocked` integer DEFAULT false NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`received_at` integer,\n\t`cancelled_at` integer,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action\n);",
         "CREATE UNIQUE INDEX `returns_order_number_uq` ON `returns` (`order_id`,`number`);",
+        "ALTER TABLE `store_settings` ADD `return_window_days` integer;",
         "ALTER TABLE `refunds` ADD `return_id` text;"
       ]
     }

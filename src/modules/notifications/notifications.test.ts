@@ -252,6 +252,7 @@ const SAMPLE: Record<TemplateName, (s: string) => Record<string, unknown>> = {
     total: EUR(100),
   }),
   shipping_notification: (s) => ({ orderNumber: s, customerName: s, carrier: s, trackingNumber: s, trackingUrl: `https://track.example.com/?q=${encodeURIComponent(s)}` }),
+  return_authorized: (s) => ({ orderNumber: s, returnNumber: s, customerName: s, lines: [{ title: s, quantity: 2 }] }),
   refund: (s) => ({ orderNumber: s, customerName: s, amount: EUR(1_250), reason: s }),
   password_reset: (s) => ({ resetUrl: "https://shop.example.com/reset?token=abc", expiresInMinutes: 30, name: s }),
   member_invite: (s) => ({ acceptUrl: "https://admin.example.com/invite/xyz", role: s, inviterName: s, expiresInDays: 7 }),

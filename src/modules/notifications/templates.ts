@@ -33,6 +33,10 @@ const OrderConfirmation = t.Object({
   orderUrl: t.Optional(Url),
 });
 const Shipping = t.Object({ orderNumber: Str(40), customerName: t.Optional(Str()), carrier: t.Optional(Str(80)), trackingNumber: Str(120), trackingUrl: Url });
+const ReturnAuthorized = t.Object({
+  orderNumber: Str(40), returnNumber: Str(50), customerName: t.Optional(Str()),
+  lines: t.Array(t.Object({ title: Str(), quantity: Int({ minimum: 1 }) }), { minItems: 1, maxItems: 500 }),
+});
 const Refund = t.Object({ orderNumber: Str(40), customerName: t.Optional(Str()), amount: MoneySchema, reason: t.Optional(Str(500)) });
 const ExpiresAt = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}", maxLength: 40, description: "ISO 8601 date-time" });
 const PasswordReset = t.Object({
@@ -128,6 +132,22 @@ const shipping: Template<typeof Shipping> = {
   },
 };
 
+const returnAuthorized: Template<typeof ReturnAuthorized> = {
+  schema: ReturnAuthorized,
+  render(d, store) {
+    const items = d.lines.map((l) => `${l.quantity} × ${l.title}`);
+    return {
+      subject: `Return ${d.returnNumber} for order ${d.orderNumber} is authorized — ${store.name}`,
+      html: layout(
+        store.name,
+        `<p>${escapeHtml(hello(d.customerName))}</p><p>Your return <strong>${escapeHtml(d.returnNumber)}</strong> for order ${escapeHtml(d.orderNumber)} is authorized:</p>` +
+          `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul><p>Please write ${escapeHtml(d.returnNumber)} on the parcel. We will tell you once it has arrived.</p>`,
+      ),
+      text: `${hello(d.customerName)}\n\nYour return ${d.returnNumber} for order ${d.orderNumber} is authorized:\n${items.map((i) => `- ${i}`).join("\n")}\nPlease write ${d.returnNumber} on the parcel. We will tell you once it has arrived.\n\n${store.name}`,
+    };
+  },
+};
+
 const refund: Template<typeof Refund> = {
   schema: Refund,
   render(d, store) {
@@ -183,6 +203,7 @@ const memberInvite: Template<typeof MemberInvite> = {
 export const TEMPLATES = {
   order_confirmation: orderConfirmation,
   shipping_notification: shipping,
+  return_authorized: returnAuthorized,
   refund,
   password_reset: passwordReset,
   member_invite: memberInvite,

@@ -29,3 +29,7 @@ export const shippingEmailData = (o: OrderRow, f: { carrier: string; trackingNum
 export const refundEmailData = (o: OrderRow, amount: number, reason: string) => ({
   orderNumber: String(o.number), customerName: customerName(o), amount: { amount, currency: o.currency }, reason: reason.slice(0, 500),
 });
+
+export const returnEmailData = (o: OrderRow, label: string, lines: Array<{ title: string; quantity: number }>) => ({
+  orderNumber: String(o.number), returnNumber: label, customerName: customerName(o), lines: lines.map((l) => ({ title: l.title.slice(0, 200), quantity: l.quantity })),
+});

@@ -30,6 +30,10 @@ export const StoreOrderView = t.Object({
   ...base,
   token: Nullable(t.String({ description: "Returned once, at completion: keep it to read the order later (GET /v1/store/orders/:id?token=)" })),
   fulfillments: t.Array(t.Object({ carrier: t.String(), trackingNumber: t.String(), trackingUrl: t.String(), createdAt: t.String() })),
+  returns: t.Array(t.Object({
+    number: Int({ description: "#<order number>-R<number> on the parcel" }), status: t.Union([t.Literal("requested"), t.Literal("received"), t.Literal("cancelled")]),
+    lines: t.Array(t.Object({ lineId: t.String(), quantity: Int() })), createdAt: t.String(), receivedAt: Nullable(t.String()),
+  })),
 });
 
 export const ReturnView = t.Object({
@@ -100,6 +104,14 @@ export const ReceiveReturnBody = t.Object(
   {
     restock: t.Optional(t.Boolean({ default: true, description: "put the received units back in stock (default true)" })),
     locationId: t.Optional(t.String({ maxLength: 64, description: "where they go back; default: where the sale took them from" })),
+  },
+  { additionalProperties: false },
+);
+
+export const BuyerReturnBody = t.Object(
+  {
+    lines: ReturnBody.properties.lines,
+    reason: t.String({ minLength: 1, maxLength: 500 }),
   },
   { additionalProperties: false },
 );

@@ -52,7 +52,8 @@ export type ReturnRow = typeof returns.$inferSelect;
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export async function returnsOf(db: Db, orderId: string): Promise<ReturnRow[]> {
-  return db.select().from(returns).where(eq(returns.orderId, orderId)).orderBy(asc(returns.number));
+  // Prepared: the buyer's order view (every completion) reads it.
+  return prepared(dbOf(db), "order.returns", (d) => d.select().from(returns).where(eq(returns.orderId, sql.placeholder("orderId"))).orderBy(asc(returns.number)).prepare()).all({ orderId });
 }
 
 /** A return with its lines named, and the refunds (recorded, not failed) made for it. */
@@ -103,17 +104,26 @@ export async function adminOrderView(db: Db, o: OrderRow) {
 }
 
 export async function storeOrderView(db: Db, o: OrderRow, withToken: string | null) {
-  const [lines, ful] = await Promise.all([linesOf(db, o.id), fulfillmentViews(db, o.id)]);
-  return { ...baseView(o, lines), token: withToken, fulfillments: ful.map((f) => ({ carrier: f.carrier, trackingNumber: f.trackingNumber, trackingUrl: f.trackingUrl, createdAt: f.createdAt })) };
+  const [lines, ful, rets] = await Promise.all([linesOf(db, o.id), fulfillmentViews(db, o.id), returnsOf(db, o.id)]);
+  return {
+    ...baseView(o, lines), token: withToken, fulfillments: ful.map((f) => ({ carrier: f.carrier, trackingNumber: f.trackingNumber, trackingUrl: f.trackingUrl, createdAt: f.createdAt })),
+    // The merchant's note stays in the dashboard.
+    returns: rets.map((r) => ({ number: r.number, status: r.status, lines: r.lines, createdAt: iso(r.createdAt), receivedAt: isoOrNull(r.receivedAt) })),
+  };
 }
 
-/** The buyer's view: the order id and its token; a wrong token answers like an unknown order (no oracle). */
-export async function getOrderForBuyer(ctx: Pick<Ctx, "store">, id: string, token: string) {
-  const o = await getOrderRow(ctx.store.db, id);
+/** The order a buyer names by id and token; a wrong token answers like an unknown order (no oracle). */
+export async function buyerOrderRow(db: Db, id: string, token: string): Promise<OrderRow> {
+  const o = await getOrderRow(db, id);
   const a = Buffer.from(o.token);
   const b = Buffer.from(token);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new NotFound("order", id);
-  return storeOrderView(ctx.store.db, o, null);
+  return o;
+}
+
+/** The buyer's view: the order id and its token. */
+export async function getOrderForBuyer(ctx: Pick<Ctx, "store">, id: string, token: string) {
+  return storeOrderView(ctx.store.db, await buyerOrderRow(ctx.store.db, id, token), null);
 }
 
 export interface OrderListQuery {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { ManualClock } from "../../kernel/clock.ts";
 import { adminHeaders } from "../../testing/harness.ts";
 import { checkoutFixture, type CheckoutFixture } from "../checkout/checkout.testing.ts";
 
@@ -42,6 +43,9 @@ describe("returns", () => {
       { lineId: trackedLine, quantity: 2, variantId: tracked, title: expect.any(String), sku: expect.any(String) },
       { lineId: untrackedLine, quantity: 1, variantId: expect.any(String), title: "Gift card", sku: expect.stringMatching(/^GC-R/) },
     ]);
+    const [mail] = await outboxPayloads(f, "return:%");
+    expect(mail).toMatchObject({ template: "return_authorized", to: order.email, data: { orderNumber: String(order.number), returnNumber: `#${order.number}-R1` } });
+    expect(mail.data.lines.map((l: any) => l.quantity)).toEqual([2, 1]);
     const [requested] = await outboxPayloads(f, "order.return_requested:%");
     expect(requested).toMatchObject({ type: "order.return_requested", orderId: order.id, returnId: req.body.id, returnNumber: `#${order.number}-R1`, shippingAddress: { countryCode: "FR" } });
     expect(requested.lines.map((l: any) => [l.sku, l.quantity])).toEqual([[req.body.lines[0].sku, 2], [req.body.lines[1].sku, 1]]);
@@ -159,5 +163,49 @@ describe("returns", () => {
     expect((await f.admin(`/orders/${order.id}/returns/${ret.id}/receive`, { json: { locationId: loc.body.id } })).status).toBe(200);
     const levels = (await f.admin(`/inventory/variants/${tracked}`)).body.levels;
     expect(levels.find((l: any) => l.locationId === loc.body.id)).toMatchObject({ onHand: 1 });
+  });
+
+  test("buyers start returns from the storefront only when the store offers them, within its window after shipping", async () => {
+    const clock = new ManualClock(Date.parse("2026-05-01T10:00:00Z"));
+    await using f = await checkoutFixture({ clock });
+    const { order, trackedLine, untrackedLine } = await placed(f);
+    const token = order.token as string;
+    const ask = (json: unknown, t = token) => f.store(`/orders/${order.id}/returns?token=${t}`, { json });
+    const one = { lines: [{ lineId: trackedLine, quantity: 1 }], reason: "too small" };
+
+    expect((await ask(one)).body.error.reason).toBe("return.not_offered");
+    expect((await f.admin("/settings", { method: "PATCH", json: { returnWindowDays: 0 } })).status).toBe(422);
+    const set = await f.admin("/settings", { method: "PATCH", json: { returnWindowDays: 14 } });
+    expect(set.body.returnWindowDays).toBe(14);
+    // Nothing shipped: nothing to return.
+    expect((await ask(one)).body.error.reason).toBe("return.exceeds_shipped");
+    expect((await f.admin(`/orders/${order.id}/fulfillments`, { json: { carrier: "dhl", trackingNumber: "1", trackingUrl: "https://dhl.com/1" } })).status).toBe(201);
+    // A wrong token is an unknown order; the merchant's note field is not the buyer's.
+    expect((await ask(one, "x".repeat(32))).status).toBe(404);
+    expect((await ask({ ...one, note: "free return please" })).status).toBe(422);
+
+    clock.advance(13 * 86_400_000);
+    const made = await ask(one);
+    expect(made.status).toBe(201);
+    expect(made.body).toEqual({ number: 1, status: "requested", lines: [{ lineId: trackedLine, quantity: 1 }], createdAt: expect.any(String), receivedAt: null });
+    const view = (await f.store(`/orders/${order.id}?token=${token}`)).body;
+    expect(view.returns).toEqual([made.body]);
+    const admin = (await f.admin(`/orders/${order.id}`)).body;
+    expect(admin.returns[0]).toMatchObject({ status: "requested", reason: "too small", note: null });
+    expect(admin.timeline.find((e: any) => e.type === "return_requested").message).toContain("by the buyer");
+    const [event] = await outboxPayloads(f, "order.return_requested:%");
+    expect(event).toMatchObject({ by: "buyer", returnNumber: `#${order.number}-R1` });
+
+    // Past the window (counted from the shipment): closed, and nothing is written.
+    clock.advance(2 * 86_400_000);
+    const late = await ask({ lines: [{ lineId: untrackedLine, quantity: 1 }], reason: "changed my mind" });
+    expect(late.status).toBe(409);
+    expect(late.body.error).toMatchObject({ reason: "return.window_closed", details: { lineId: untrackedLine } });
+    expect((await f.admin(`/orders/${order.id}/returns`)).body.data).toHaveLength(1);
+    // The merchant can still authorize one after the window.
+    expect((await f.admin(`/orders/${order.id}/returns`, { json: { lines: [{ lineId: untrackedLine, quantity: 1 }], reason: "goodwill" } })).status).toBe(201);
+    // Turned off again: the storefront cannot start one.
+    expect((await f.admin("/settings", { method: "PATCH", json: { returnWindowDays: null } })).body.returnWindowDays).toBeNull();
+    expect((await ask(one)).body.error.reason).toBe("return.not_offered");
   });
 });

@@ -11,9 +11,11 @@ import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { adjustInTx } from "../inventory/index.ts";
 import { eventOf, runOrderAction, type OrderDeps } from "./actions.ts";
-import { getOrderRow, returnRefundsOf, returnsOf, returnView, type ReturnRow, type ReturnView } from "./orders.ts";
+import { buyerOrderRow, getOrderRow, returnRefundsOf, returnsOf, returnView, type ReturnRow, type ReturnView } from "./orders.ts";
 import { addTimeline, orderLinesOf, type OrderLineRow, type OrderRow } from "./place.ts";
-import { returns } from "./orders.tables.ts";
+import { fulfillments, returns } from "./orders.tables.ts";
+import { returnEmailData } from "./emails.ts";
+import { getSettings } from "../settings/settings.ts";
 
 type Db = StoreDb | StoreTx;
 export interface ReturnLineInput {
@@ -43,38 +45,69 @@ const eventLines = (r: ReturnRow, lines: OrderLineRow[]) =>
  * return that stands; a line may appear once.
  */
 export function requestReturn(ctx: Ctx, orderId: string, input: { lines: ReturnLineInput[]; reason: string; note?: string | null }, deps: OrderDeps): Promise<ReturnView> {
-  return runOrderAction(ctx, orderId, deps, () => withTx(ctx, async (tx) => {
-    const o = await getOrderRow(tx, orderId);
-    if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
-    const [lines, earlier] = await Promise.all([orderLinesOf(tx, o.id), returnsOf(tx, o.id)]);
-    const byId = new Map(lines.map((l) => [l.id, l]));
-    const taken = returnedByLine(earlier);
-    const seen = new Set<string>();
-    for (const w of input.lines) {
-      const l = byId.get(w.lineId);
-      if (!l) throw new ValidationFailed("return.unknown_line", "This line is not part of the order", { lineId: w.lineId });
-      if (seen.has(w.lineId)) throw new ValidationFailed("return.duplicate_line", "A line is listed twice", { lineId: w.lineId });
-      seen.add(w.lineId);
-      const returnable = l.fulfilledQuantity - (taken.get(l.id) ?? 0);
-      if (w.quantity > returnable) {
-        throw new Conflict("return.exceeds_shipped", "Only shipped units not already under a return can be returned", { lineId: l.id, returnable: Math.max(0, returnable) });
-      }
+  return runOrderAction(ctx, orderId, deps, () => withTx(ctx, async (tx) => (await requestInTx(tx, ctx, await getOrderRow(tx, orderId), input, "merchant")).view));
+}
+
+/**
+ * A buyer starts a return from the storefront (order id + token): only when the store offers it
+ * (`returnWindowDays`), and within that many days of the latest shipment of the lines returned.
+ */
+export async function requestReturnAsBuyer(ctx: Ctx, orderId: string, token: string, input: { lines: ReturnLineInput[]; reason: string }, deps: OrderDeps) {
+  const o = await buyerOrderRow(ctx.store.db, orderId, token);
+  const days = (await getSettings(ctx)).returnWindowDays;
+  if (days === null) throw new Conflict("return.not_offered", "This store does not take returns online; contact the store");
+  return runOrderAction(ctx, o.id, deps, () => withTx(ctx, async (tx) => {
+    const shipped = new Map<string, number>();
+    for (const f of await tx.select({ lines: fulfillments.lines, createdAt: fulfillments.createdAt }).from(fulfillments).where(eq(fulfillments.orderId, o.id))) {
+      for (const l of f.lines) shipped.set(l.lineId, Math.max(shipped.get(l.lineId) ?? 0, f.createdAt));
     }
     const now = ctx.clock.now();
-    const row: ReturnRow = {
-      id: newId("ret", now), orderId: o.id, number: earlier.length + 1, status: "requested", lines: input.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })),
-      reason: input.reason, note: input.note ?? null, restocked: false, createdAt: now, receivedAt: null, cancelledAt: null, updatedAt: now,
-    };
-    await tx.insert(returns).values(row);
-    const units = row.lines.reduce((s, l) => s + l.quantity, 0);
-    await addTimeline(tx, now, o.id, "return_requested", `Return ${returnLabel(o, row)} authorized (${units} ${units === 1 ? "unit" : "units"}): ${input.reason}`, { returnId: row.id, lines: row.lines });
-    await recordAudit(tx, ctx, { action: "order.return_requested", targetType: "order", targetId: o.id, after: { returnId: row.id, lines: row.lines, reason: row.reason } });
-    await addOutbox(tx, now, {
-      topic: "event", key: `order.return_requested:${row.id}`,
-      payload: { type: "order.return_requested", ...eventOf(o), returnId: row.id, returnNumber: returnLabel(o, row), reason: row.reason, lines: eventLines(row, lines), shippingAddress: o.shippingAddress },
-    });
-    return returnView(row, lines);
+    for (const w of input.lines) {
+      const at = shipped.get(w.lineId);
+      if (at !== undefined && now > at + days * DAY_MS) {
+        throw new Conflict("return.window_closed", `Returns are accepted for ${days} days after shipping`, { lineId: w.lineId, closedAt: new Date(at + days * DAY_MS).toISOString() });
+      }
+    }
+    const { row } = await requestInTx(tx, ctx, await getOrderRow(tx, o.id), { lines: input.lines, reason: input.reason, note: null }, "buyer");
+    return { number: row.number, status: row.status, lines: row.lines, createdAt: new Date(row.createdAt).toISOString(), receivedAt: null };
   }));
+}
+
+const DAY_MS = 86_400_000;
+
+async function requestInTx(tx: StoreTx, ctx: Ctx, o: OrderRow, input: { lines: ReturnLineInput[]; reason: string; note?: string | null }, by: "merchant" | "buyer") {
+  if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
+  const [lines, earlier] = await Promise.all([orderLinesOf(tx, o.id), returnsOf(tx, o.id)]);
+  const byId = new Map(lines.map((l) => [l.id, l]));
+  const taken = returnedByLine(earlier);
+  const seen = new Set<string>();
+  for (const w of input.lines) {
+    const l = byId.get(w.lineId);
+    if (!l) throw new ValidationFailed("return.unknown_line", "This line is not part of the order", { lineId: w.lineId });
+    if (seen.has(w.lineId)) throw new ValidationFailed("return.duplicate_line", "A line is listed twice", { lineId: w.lineId });
+    seen.add(w.lineId);
+    const returnable = l.fulfilledQuantity - (taken.get(l.id) ?? 0);
+    if (w.quantity > returnable) {
+      throw new Conflict("return.exceeds_shipped", "Only shipped units not already under a return can be returned", { lineId: l.id, returnable: Math.max(0, returnable) });
+    }
+  }
+  const now = ctx.clock.now();
+  const row: ReturnRow = {
+    id: newId("ret", now), orderId: o.id, number: earlier.length + 1, status: "requested", lines: input.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })),
+    reason: input.reason, note: input.note ?? null, restocked: false, createdAt: now, receivedAt: null, cancelledAt: null, updatedAt: now,
+  };
+  await tx.insert(returns).values(row);
+  const units = row.lines.reduce((s, l) => s + l.quantity, 0);
+  const who = by === "buyer" ? " by the buyer" : "";
+  await addTimeline(tx, now, o.id, "return_requested", `Return ${returnLabel(o, row)} authorized${who} (${units} ${units === 1 ? "unit" : "units"}): ${input.reason}`, { returnId: row.id, lines: row.lines, by });
+  await recordAudit(tx, ctx, { action: "order.return_requested", targetType: "order", targetId: o.id, after: { returnId: row.id, lines: row.lines, reason: row.reason, by } });
+  const evLines = eventLines(row, lines);
+  await addOutbox(tx, now, { topic: "email.send", key: `return:${row.id}`, payload: { template: "return_authorized", to: o.email, data: returnEmailData(o, returnLabel(o, row), evLines) } });
+  await addOutbox(tx, now, {
+    topic: "event", key: `order.return_requested:${row.id}`,
+    payload: { type: "order.return_requested", ...eventOf(o), returnId: row.id, returnNumber: returnLabel(o, row), reason: row.reason, by, lines: evLines, shippingAddress: o.shippingAddress },
+  });
+  return { row, view: returnView(row, lines) };
 }
 
 /** "#1042-R1": the order's number and the return's, for the parcel and the timeline. */

@@ -5,9 +5,9 @@ import { ErrorEnvelope, ErrorResponses, pageOf } from "../../http/models.ts";
 import { getCustomer, listCustomers, customerView } from "../customers/index.ts";
 import { capturePayment, cancelOrder, fulfillOrder, refundOrder } from "./actions.ts";
 import { adminOrderView, getOrderForBuyer, getOrderRow, listOrders } from "./orders.ts";
-import { cancelReturn, getReturn, listReturns, receiveReturn, requestReturn } from "./returns.ts";
+import { cancelReturn, getReturn, listReturns, receiveReturn, requestReturn, requestReturnAsBuyer } from "./returns.ts";
 import {
-  AdminOrderView, CancelBody, CustomerView, FulfillBody, OrderListQuery, OrderSummary, ReceiveReturnBody, RefundBody, ReturnBody, ReturnView, StoreOrderView,
+  AdminOrderView, BuyerReturnBody, CancelBody, CustomerView, FulfillBody, OrderListQuery, OrderSummary, ReceiveReturnBody, RefundBody, ReturnBody, ReturnView, StoreOrderView,
 } from "./orders.models.ts";
 import type { OrderStatus } from "./orders.tables.ts";
 
@@ -92,10 +92,30 @@ export const ordersAdminRoutes = (platform: Platform) => {
     });
 };
 
-export const ordersStoreRoutes = (platform: Platform) =>
-  new Elysia({ prefix: "/v1/store" }).use(storeAuth(platform)).get("/orders/:id", ({ ctx, params, query }) => getOrderForBuyer(ctx, params.id, query.token), {
-    params: Id,
-    query: t.Object({ token: t.String({ minLength: 1, maxLength: 100 }) }),
-    response: { 200: StoreOrderView, ...ErrorResponses },
-    detail: { ...tags("Store", "The buyer's view of one order (token from the completion response)"), security: [{ publishableKey: [] }] },
-  });
+const Token = t.Object({ token: t.String({ minLength: 1, maxLength: 100 }) });
+
+export const ordersStoreRoutes = (platform: Platform) => {
+  const deps = { masterKey: platform.config.masterKey, outbox: platform.outbox };
+  return new Elysia({ prefix: "/v1/store" })
+    .use(storeAuth(platform))
+    .get("/orders/:id", ({ ctx, params, query }) => getOrderForBuyer(ctx, params.id, query.token), {
+      params: Id,
+      query: Token,
+      response: { 200: StoreOrderView, ...ErrorResponses },
+      detail: { ...tags("Store", "The buyer's view of one order (token from the completion response)"), security: [{ publishableKey: [] }] },
+    })
+    .post("/orders/:id/returns", async ({ ctx, params, query, body, set }) => {
+      const r = await requestReturnAsBuyer(ctx, params.id, query.token, body, deps);
+      set.status = 201;
+      return r;
+    }, {
+      params: Id,
+      query: Token,
+      body: BuyerReturnBody,
+      response: { 201: StoreOrderView.properties.returns.items, ...ErrorResponses, 409: E },
+      detail: {
+        ...tags("Store", "The buyer starts a return of shipped units, within the store's return window (409 return.not_offered / return.window_closed / return.exceeds_shipped)"),
+        security: [{ publishableKey: [] }],
+      },
+    });
+};

@@ -7,6 +7,7 @@ export const SettingsView = t.Object({
   defaultCurrency: t.String({ description: "ISO 4217 code" }),
   timezone: t.String({ description: "IANA time zone" }),
   supportEmail: t.Union([t.String(), t.Null()]),
+  returnWindowDays: t.Union([Int(), t.Null()], { description: "days after shipping during which buyers may start a return from the storefront; null: only the merchant can" }),
   revision: Int({ description: "Incremented by every update" }),
   createdAt: t.String({ format: "date-time" }),
   updatedAt: t.String({ format: "date-time" }),
@@ -18,6 +19,7 @@ export const UpdateSettingsBody = t.Object(
     defaultCurrency: t.Optional(t.String({ pattern: "^[A-Z]{3}$" })),
     timezone: t.Optional(t.String({ minLength: 1, maxLength: 64 })),
     supportEmail: t.Optional(t.Union([t.String({ format: "email", maxLength: 254 }), t.Null()])),
+    returnWindowDays: t.Optional(t.Union([Int({ minimum: 1, maximum: 365 }), t.Null()])),
   },
   { additionalProperties: false },
 );

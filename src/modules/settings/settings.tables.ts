@@ -10,6 +10,8 @@ export const storeSettings = sqliteTable(
     defaultCurrency: text("default_currency").notNull(),
     timezone: text("timezone").notNull(),
     supportEmail: text("support_email"),
+    /** Days after shipping during which a buyer may start a return from the storefront; null: only the merchant can. */
+    returnWindowDays: integer("return_window_days"),
     /** Incremented by every update: concurrent writers are serialized, so no update is ever lost. */
     revision: integer("revision").notNull().default(0),
     createdAt: integer("created_at").notNull(),

@@ -1,4 +1,4 @@
-// The store profile: name, default currency, time zone, support email.
+// The store profile: name, default currency, time zone, support email, the buyers' return window.
 import { eq, sql } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
 import { ValidationFailed } from "../../kernel/errors.ts";
@@ -16,6 +16,7 @@ export interface Settings {
   defaultCurrency: string;
   timezone: string;
   supportEmail: string | null;
+  returnWindowDays: number | null;
   revision: number;
   createdAt: string;
   updatedAt: string;
@@ -27,6 +28,7 @@ const view = (storeId: string, r: Row): Settings => ({
   defaultCurrency: r.defaultCurrency,
   timezone: r.timezone,
   supportEmail: r.supportEmail,
+  returnWindowDays: r.returnWindowDays,
   revision: r.revision,
   createdAt: new Date(r.createdAt).toISOString(),
   updatedAt: new Date(r.updatedAt).toISOString(),
@@ -75,7 +77,7 @@ export function getSettings(ctx: Ctx): Promise<Settings> {
 
 export async function updateSettings(
   ctx: Ctx,
-  patch: Partial<InitialSettings> & { supportEmail?: string | null },
+  patch: Partial<InitialSettings> & { supportEmail?: string | null; returnWindowDays?: number | null },
 ): Promise<Settings> {
   check(patch);
   const row = await withTx(ctx, async (tx) => {
