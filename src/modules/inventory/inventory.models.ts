@@ -40,6 +40,17 @@ export const CreateAdjustmentBody = t.Object(
   },
   { additionalProperties: false },
 );
+export const CreateTransferBody = t.Object(
+  {
+    variantId: Id,
+    fromLocationId: Id,
+    toLocationId: Id,
+    quantity: Int({ minimum: 1, maximum: 1_000_000_000 }),
+    note: t.Optional(t.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export const TransferView = t.Object({ out: AdjustmentView, in: AdjustmentView });
 export const AdjustmentsQuery = t.Object({ limit: Limit, cursor: Cursor, variantId: t.Optional(Id) });
 
 export const ReservationView = t.Object({

@@ -218,6 +218,45 @@ describe("low stock", () => {
   });
 });
 
+describe("transfers", () => {
+  test("a transfer moves stock between locations in one step: two ledger rows, no dip in availability, no inventory.low; holds at the source are kept", async () => {
+    const v = await variant(A.id);
+    await stock(v, 10); // at the default location
+    await a(`/variants/${v}`, { method: "PATCH", json: { lowStockThreshold: 5 } });
+    const locs = (await (await a("/locations")).json()).data as Array<{ id: string; isDefault: boolean }>;
+    const def = locs.find((l) => l.isDefault)!.id;
+    const shop = await (await a("/locations", { method: "POST", json: { name: "Shop floor" } })).json();
+    const move = (json: Record<string, unknown>) => a("/transfers", { method: "POST", json: { variantId: v, fromLocationId: def, toLocationId: shop.id, ...json } });
+
+    const r = await move({ quantity: 8, note: "restock the shop" });
+    expect(r.status).toBe(201);
+    const body = await r.json();
+    expect(body.out).toMatchObject({ locationId: def, delta: -8, reason: "transfer", onHandAfter: 2, note: "restock the shop" });
+    expect(body.in).toMatchObject({ locationId: shop.id, delta: 8, reason: "transfer", onHandAfter: 8 });
+    expect(await summary(v)).toMatchObject({ onHand: 10, available: 10 });
+    const store = await t.platform.pool.get(A.id);
+    expect(await store.db.select().from(outbox).where(like(outbox.key, `inventory.low:${v}:%`))).toEqual([]);
+
+    // A hold of 2 at the default: nothing there is free any more.
+    const hold = await (await reserveReq(v, 2, { locationId: def })).json();
+    expect(hold.locationId).toBe(def);
+    const blocked = await move({ quantity: 1 });
+    expect(blocked.status).toBe(409);
+    expect((await blocked.json()).error).toMatchObject({ reason: "inventory.transfer_exceeds_free", details: { onHand: 2, reserved: 2, requested: 1 } });
+    // Bad input: the same location twice, an unknown one, zero; nothing is written.
+    expect((await move({ quantity: 1, toLocationId: def })).status).toBe(422);
+    expect((await move({ quantity: 1, toLocationId: "loc_01JD0000000000000000000000" })).status).toBe(404);
+    expect((await move({ quantity: 0 })).status).toBe(422);
+    const ledger = (await (await a(`/adjustments?variantId=${v}`)).json()).data as Array<{ reason: string }>;
+    expect(ledger.filter((x) => x.reason === "transfer")).toHaveLength(2);
+    // Back the other way, from the shop.
+    const back = await a("/transfers", { method: "POST", json: { variantId: v, fromLocationId: shop.id, toLocationId: def, quantity: 3 } });
+    expect(back.status).toBe(201);
+    const levels = (await (await a(`/levels?variantId=${v}`)).json()).data as Array<{ locationId: string; onHand: number }>;
+    expect(Object.fromEntries(levels.map((l) => [l.locationId === def ? "default" : "shop", l.onHand]))).toEqual({ default: 5, shop: 5 });
+  });
+});
+
 describe("isolation", () => {
   test("another store's variant, reservation and location ids → 404, and B's stock is untouched", async () => {
     const bVariant = await variant(B.id);

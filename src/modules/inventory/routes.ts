@@ -4,12 +4,12 @@ import type { Platform } from "../../platform.ts";
 import { adminAuth } from "../../http/auth.ts";
 import { ErrorResponses, pageOf } from "../../http/models.ts";
 import {
-  AdjustmentView, AdjustmentsQuery, CommitView, CreateAdjustmentBody, CreateLocationBody, CreateReservationBody, LevelView,
+  AdjustmentView, AdjustmentsQuery, CommitView, CreateAdjustmentBody, CreateLocationBody, CreateReservationBody, CreateTransferBody, LevelView, TransferView,
   LevelsQuery, LocationView, ReservationView, ReservationsQuery, UpdateVariantStockBody, VariantStockView,
 } from "./inventory.models.ts";
 import { listAdjustments, listLevels, variantStock } from "./levels.ts";
 import { commitReservation, getReservation, listReservations, release, reserve, stateOf, type ReservationRow } from "./reservations.ts";
-import { adjustStock, createLocation, listLocations, setLowStockThreshold, type AdjustmentRow } from "./stock.ts";
+import { adjustStock, createLocation, listLocations, setLowStockThreshold, transferStock, type AdjustmentRow } from "./stock.ts";
 
 const tags = ["Inventory"];
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -65,6 +65,14 @@ export const inventoryAdminRoutes = (platform: Platform) =>
     }, {
       permission: "inventory:write", body: CreateAdjustmentBody, response: { 201: AdjustmentView, ...ErrorResponses, ...E409 },
       detail: { tags, summary: "Change on-hand stock with a reason (ledger row + audit entry)" },
+    })
+    .post("/transfers", async ({ ctx, body, set }) => {
+      const r = await transferStock(ctx, body);
+      set.status = 201;
+      return { out: adjustmentView(r.out), in: adjustmentView(r.in) };
+    }, {
+      permission: "inventory:write", body: CreateTransferBody, response: { 201: TransferView, ...ErrorResponses, ...E409 },
+      detail: { tags, summary: "Move stock between two locations in one step (two ledger rows, reason transfer); the source keeps what its holds need" },
     })
     .get("/reservations", async ({ ctx, query }) => {
       const page = await listReservations(ctx, query);

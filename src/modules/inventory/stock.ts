@@ -207,6 +207,33 @@ export async function adjustStock(ctx: Ctx, input: Omit<AdjustInput, "allowNegat
   return withTx(ctx, (tx) => adjustInTx(tx, ctx, input));
 }
 
+/**
+ * Moves stock between two locations in one transaction: the store's availability never dips (no false
+ * `inventory.low`, no checkout refused between two adjustments). What stays at the source must still cover the
+ * holds placed there (checkouts in progress), so a transfer never strands a reservation.
+ */
+export async function transferStock(ctx: Ctx, input: { variantId: string; fromLocationId: string; toLocationId: string; quantity: number; note?: string }): Promise<{ out: AdjustmentRow; in: AdjustmentRow }> {
+  if (input.fromLocationId === input.toLocationId) {
+    throw new ValidationFailed("inventory.same_location", "A transfer needs two different locations", { field: "toLocationId" });
+  }
+  await requireVariant(ctx, input.variantId);
+  return withTx(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    const from = await resolveLocation(tx, input.fromLocationId, now);
+    const to = await resolveLocation(tx, input.toLocationId, now);
+    const at = await availability(tx, input.variantId, now, from);
+    if (at.available < input.quantity) {
+      throw new Conflict("inventory.transfer_exceeds_free", "The source location does not have that much stock free of holds", {
+        variantId: input.variantId, locationId: from, onHand: at.onHand, reserved: at.reserved, requested: input.quantity,
+      });
+    }
+    const note = input.note ?? null;
+    const out = await moveStockInTx(tx, ctx, { variantId: input.variantId, locationId: from, delta: -input.quantity, reason: "transfer", note });
+    const into = await moveStockInTx(tx, ctx, { variantId: input.variantId, locationId: to, delta: input.quantity, reason: "transfer", note });
+    return { out, in: into };
+  });
+}
+
 export async function setLowStockThreshold(ctx: Ctx, variantId: string, threshold: number | null): Promise<void> {
   await requireVariant(ctx, variantId);
   await withTx(ctx, async (tx) => {
