@@ -112,6 +112,7 @@ describe("tax settings and quotes", () => {
     const res = await b("/v1/admin/tax-settings", { method: "PATCH", json: { pricesIncludeTax: false, originCountry: "FR" } });
     expect(await res.json()).toMatchObject({ pricesIncludeTax: false, originCountry: "FR", shippingTaxCategory: "standard" });
     expect((await b("/v1/admin/tax-settings", { method: "PATCH", json: { originCountry: "France" } })).status).toBe(422);
+    expect((await b("/v1/admin/tax-settings", { method: "PATCH", json: {} })).status).toBe(422); // nothing to change: not audited as a change
     const store = await t.platform.pool.get(B.id);
     const [n] = await store.db.select({ n: count() }).from(auditLog).where(eq(auditLog.action, "tax_settings.updated"));
     expect(n!.n).toBe(1);

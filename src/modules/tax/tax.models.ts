@@ -67,7 +67,8 @@ export const UpdateTaxSettingsBody = t.Object(
     originCountry: t.Optional(t.Union([CountryCode, t.Null()])),
     shippingTaxCategory: t.Optional(TaxCategoryT),
   },
-  { additionalProperties: false },
+  // An empty patch changes nothing and would still be audited as a change.
+  { additionalProperties: false, minProperties: 1 },
 );
 
 export const TaxQuoteBody = t.Object(

@@ -6,8 +6,9 @@ import { createLogger } from "../../kernel/logger.ts";
 describe("request-forgery guard", () => {
   test("private, loopback, link-local and reserved addresses, IPv4 and IPv6", () => {
     const refused = ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255",
-      "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:7f00:1", "64:ff9b::10.0.0.1", "ff02::1", "2001:db8::1", "not-an-ip"];
-    const allowed = ["8.8.8.8", "93.184.216.34", "172.15.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"];
+      "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:7f00:1", "64:ff9b::10.0.0.1", "ff02::1", "2001:db8::1", "not-an-ip",
+      "192.0.2.10", "198.51.100.7", "203.0.113.99", "192.88.99.1", "::ffff:203.0.113.5"];
+    const allowed = ["8.8.8.8", "93.184.216.34", "172.15.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "192.0.3.1", "198.51.101.1", "203.0.114.1"];
     for (const ip of refused) expect(isPrivateAddress(ip), ip).toBe(true);
     for (const ip of allowed) expect(isPrivateAddress(ip), ip).toBe(false);
   });

@@ -30,7 +30,11 @@ function privateV4(ip: string): boolean {
   return (
     a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) ||
     (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 192 && b === 0 && p[2] === 0) ||
-    (a === 198 && (b === 18 || b === 19)) || a >= 224 // multicast, reserved, broadcast
+    (a === 198 && (b === 18 || b === 19)) || a >= 224 || // multicast, reserved, broadcast
+    // Documentation ranges (RFC 5737) and the 6to4 relay anycast (RFC 7526): never a merchant's server on the
+    // internet, and a network may route them internally.
+    (a === 192 && b === 0 && p[2] === 2) || (a === 198 && b === 51 && p[2] === 100) || (a === 203 && b === 0 && p[2] === 113) ||
+    (a === 192 && b === 88 && p[2] === 99)
   );
 }
 
