@@ -35,7 +35,6 @@ export const PERMISSIONS = [
   "payments:write",
   "orders:read",
   "orders:write",
-  "returns:read",
   "returns:write",
   "customers:read",
   "customers:write",

@@ -4,7 +4,7 @@ export {
   reserve, release, commitReservation, reserveInTx, releaseInTx, commitInTx, sellInTx, getReservation,
   type ReserveInput, type ReservationRow, type StockPolicy,
 } from "./reservations.ts";
-export { adjustStock, adjustInTx, availability, type AdjustInput, type Availability } from "./stock.ts";
+export { adjustStock, adjustInTx, availability, resolveLocation, type AdjustInput, type Availability } from "./stock.ts";
 export { variantStock } from "./levels.ts";
 export { ADJUSTMENT_REASONS, type AdjustmentReason } from "./inventory.tables.ts";
 export { InsufficientStock } from "./inventory.errors.ts";

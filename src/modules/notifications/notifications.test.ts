@@ -253,6 +253,7 @@ const SAMPLE: Record<TemplateName, (s: string) => Record<string, unknown>> = {
   }),
   shipping_notification: (s) => ({ orderNumber: s, customerName: s, carrier: s, trackingNumber: s, trackingUrl: `https://track.example.com/?q=${encodeURIComponent(s)}` }),
   return_authorized: (s) => ({ orderNumber: s, returnNumber: s, customerName: s, lines: [{ title: s, quantity: 2 }] }),
+  return_received: (s) => ({ orderNumber: s, returnNumber: s, customerName: s, lines: [{ title: s, quantity: 1 }] }),
   refund: (s) => ({ orderNumber: s, customerName: s, amount: EUR(1_250), reason: s }),
   password_reset: (s) => ({ resetUrl: "https://shop.example.com/reset?token=abc", expiresInMinutes: 30, name: s }),
   member_invite: (s) => ({ acceptUrl: "https://admin.example.com/invite/xyz", role: s, inviterName: s, expiresInDays: 7 }),
@@ -292,7 +293,7 @@ describe("platform e-mails (control outbox)", () => {
 });
 
 describe("templates", () => {
-  test("each of the five has a subject, an HTML part and a text part", () => {
+  test("each template has a subject, an HTML part and a text part", () => {
     for (const name of TEMPLATE_NAMES) {
       const r = renderTemplate(name, SAMPLE[name]("1042"), { name: "Atelier Nord" });
       expect(r.subject.length, name).toBeGreaterThan(5);

@@ -148,6 +148,22 @@ const returnAuthorized: Template<typeof ReturnAuthorized> = {
   },
 };
 
+const returnReceived: Template<typeof ReturnAuthorized> = {
+  schema: ReturnAuthorized,
+  render(d, store) {
+    const items = d.lines.map((l) => `${l.quantity} × ${l.title}`);
+    return {
+      subject: `Return ${d.returnNumber} for order ${d.orderNumber} has arrived — ${store.name}`,
+      html: layout(
+        store.name,
+        `<p>${escapeHtml(hello(d.customerName))}</p><p>Your return <strong>${escapeHtml(d.returnNumber)}</strong> for order ${escapeHtml(d.orderNumber)} has arrived:</p>` +
+          `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul><p>You will get a separate e-mail for any refund.</p>`,
+      ),
+      text: `${hello(d.customerName)}\n\nYour return ${d.returnNumber} for order ${d.orderNumber} has arrived:\n${items.map((i) => `- ${i}`).join("\n")}\nYou will get a separate e-mail for any refund.\n\n${store.name}`,
+    };
+  },
+};
+
 const refund: Template<typeof Refund> = {
   schema: Refund,
   render(d, store) {
@@ -204,6 +220,7 @@ export const TEMPLATES = {
   order_confirmation: orderConfirmation,
   shipping_notification: shipping,
   return_authorized: returnAuthorized,
+  return_received: returnReceived,
   refund,
   password_reset: passwordReset,
   member_invite: memberInvite,

@@ -127,19 +127,20 @@ describe("returns", () => {
     expect((await f.admin(`/orders/${other.order.id}/returns/${second.body.id}`)).status).toBe(404);
   });
 
-  test("returns need returns:write to change and returns:read to read, apart from orders:*; another store's order is not found", async () => {
+  test("returns are read with orders:read and changed with returns:write, apart from orders:write; another store's order is not found", async () => {
     await using f = await checkoutFixture();
     const { order, trackedLine } = await placed(f);
     expect((await f.admin(`/orders/${order.id}/fulfillments`, { json: { carrier: "dhl", trackingNumber: "1", trackingUrl: "https://dhl.com/1" } })).status).toBe(201);
     const key = async (scopes: string[]) => adminHeaders((await f.t.platform.keys.create({ storeId: f.s.id, type: "secret", scopes })).token);
     const ask = (h: Record<string, string>) => f.t.request(`/v1/admin/orders/${order.id}/returns`, { method: "POST", headers: h, json: { lines: [{ lineId: trackedLine, quantity: 1 }], reason: "x" } });
-    const reader = await key(["returns:read"]);
-    expect((await f.t.request(`/v1/admin/orders/${order.id}/returns`, { headers: reader })).status).toBe(200);
+    const reader = await key(["orders:read"]);
+    const list = await f.t.request(`/v1/admin/orders/${order.id}/returns`, { headers: reader });
+    expect(list.status).toBe(200);
+    expect(await list.json()).toEqual({ data: [], nextCursor: null });
     expect((await ask(reader)).status).toBe(403);
     expect((await ask(await key(["orders:write", "orders:read"]))).status).toBe(403);
-    expect((await f.t.request(`/v1/admin/orders/${order.id}/returns`, { headers: await key(["orders:read"]) })).status).toBe(403);
     // A warehouse's key: it can authorize and receive returns, not refund.
-    const warehouse = await key(["returns:write"]);
+    const warehouse = await key(["returns:write", "orders:read"]);
     const made = await ask(warehouse);
     expect(made.status).toBe(201);
     const recv = await f.t.request(`/v1/admin/orders/${order.id}/returns/${(await made.json()).id}/receive`, { method: "POST", headers: warehouse });
@@ -207,5 +208,66 @@ describe("returns", () => {
     // Turned off again: the storefront cannot start one.
     expect((await f.admin("/settings", { method: "PATCH", json: { returnWindowDays: null } })).body.returnWindowDays).toBeNull();
     expect((await ask(one)).body.error.reason).toBe("return.not_offered");
+  });
+
+  test("the buyer's window counts each shipment's units: a later partial shipment does not reopen it for units shipped before", async () => {
+    const clock = new ManualClock(Date.parse("2026-05-01T10:00:00Z"));
+    await using f = await checkoutFixture({ clock });
+    const { order, trackedLine } = await placed(f);
+    expect((await f.admin("/settings", { method: "PATCH", json: { returnWindowDays: 14 } })).status).toBe(200);
+    const ship = (quantity: number) => f.admin(`/orders/${order.id}/fulfillments`, { json: { lines: [{ lineId: trackedLine, quantity }], carrier: "dhl", trackingNumber: "1", trackingUrl: "https://dhl.com/1" } });
+    const ask = (quantity: number) => f.store(`/orders/${order.id}/returns?token=${order.token}`, { json: { lines: [{ lineId: trackedLine, quantity }], reason: "late" } });
+    expect((await ship(2)).status).toBe(201); // day 0: 2 units
+    clock.advance(20 * 86_400_000);
+    const closed = await ask(1);
+    expect(closed.body.error).toMatchObject({ reason: "return.window_closed", details: { returnable: 0, closedAt: "2026-05-15T10:00:00.000Z" } });
+    expect((await ship(1)).status).toBe(201); // day 20: the third unit
+    clock.advance(86_400_000);
+    const three = await ask(3);
+    expect(three.status).toBe(409);
+    expect(three.body.error).toMatchObject({ reason: "return.window_closed", details: { returnable: 1 } });
+    expect((await ask(1)).status).toBe(201);
+    // That unit is now under a return: nothing in the window is left.
+    expect((await ask(1)).body.error).toMatchObject({ reason: "return.window_closed", details: { returnable: 0 } });
+  });
+
+  test("a refunded return cannot be cancelled; receiving checks its location, says whether stock moved, skips deleted products and tells the buyer", async () => {
+    await using f = await checkoutFixture();
+    const { order, tracked, trackedLine, untrackedLine } = await placed(f);
+    expect((await f.admin(`/orders/${order.id}/fulfillments`, { json: { carrier: "dhl", trackingNumber: "1", trackingUrl: "https://dhl.com/1" } })).status).toBe(201);
+    const ret = async (lineId: string, quantity = 1) => (await f.admin(`/orders/${order.id}/returns`, { json: { lines: [{ lineId, quantity }], reason: "x" } })).body;
+
+    // Refunded on request, before the parcel comes back: the return stands.
+    const paid = await ret(trackedLine);
+    const refund = await f.admin(`/orders/${order.id}/refunds`, { json: { amount: 2_000, reason: "refund on request", returnId: paid.id } });
+    expect(refund.status).toBe(201);
+    const cancel = await f.admin(`/orders/${order.id}/returns/${paid.id}/cancel`, { method: "POST" });
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.error).toMatchObject({ reason: "return.refunded", details: { refundIds: [refund.body.refunds[0].id] } });
+
+    // A location with restock: false, or an unknown one, is refused; the return stays requested.
+    const bogus = "loc_01JD0000000000000000000000";
+    expect((await f.admin(`/orders/${order.id}/returns/${paid.id}/receive`, { json: { restock: false, locationId: bogus } })).body.error.reason).toBe("return.location_without_restock");
+    const gift = await ret(untrackedLine);
+    expect((await f.admin(`/orders/${order.id}/returns/${gift.id}/receive`, { json: { locationId: bogus } })).status).toBe(404);
+    // Untracked units only: received, nothing restocked, and it says so.
+    const g = await f.admin(`/orders/${order.id}/returns/${gift.id}/receive`, { method: "POST" });
+    expect(g.body).toMatchObject({ status: "received", restocked: false });
+
+    // The product was deleted meanwhile: no stock comes back for a variant the store no longer has.
+    const products = (await f.admin("/products?limit=100")).body.data as any[];
+    const p = products.find((x) => x.variants.some((v: any) => v.id === tracked));
+    expect((await f.admin(`/products/${p.id}`, { method: "DELETE" })).status).toBeLessThan(300);
+    const store = await f.t.platform.pool.get(f.s.id);
+    const onHand = async () => Number((await store.client.execute({ sql: "select coalesce(sum(on_hand), 0) as n from inventory_levels where variant_id = ?", args: [tracked] })).rows[0]!.n);
+    const before = await onHand();
+    const r = await f.admin(`/orders/${order.id}/returns/${paid.id}/receive`, { method: "POST" });
+    expect(r.body).toMatchObject({ status: "received", restocked: false });
+    expect(await onHand()).toBe(before);
+    const timeline = (await f.admin(`/orders/${order.id}`)).body.timeline.map((e: any) => e.message);
+    expect(timeline.find((m: string) => m.includes("no longer in the catalog"))).toBeDefined();
+    // The buyer hears that each parcel arrived.
+    const mails = await outboxPayloads(f, "return_received:%");
+    expect(mails.map((m) => [m.template, m.data.returnNumber])).toEqual([["return_received", `#${order.number}-R2`], ["return_received", `#${order.number}-R1`]]);
   });
 });

@@ -9,7 +9,8 @@ import { withTx, type StoreTx } from "../../db/tx.ts";
 import type { StoreDb } from "../../db/client.ts";
 import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
-import { adjustInTx } from "../inventory/index.ts";
+import { adjustInTx, resolveLocation } from "../inventory/index.ts";
+import { stockPoliciesIn } from "../catalog/index.ts";
 import { eventOf, runOrderAction, type OrderDeps } from "./actions.ts";
 import { buyerOrderRow, getOrderRow, returnRefundsOf, returnsOf, returnView, type ReturnRow, type ReturnView } from "./orders.ts";
 import { addTimeline, orderLinesOf, type OrderLineRow, type OrderRow } from "./place.ts";
@@ -50,22 +51,38 @@ export function requestReturn(ctx: Ctx, orderId: string, input: { lines: ReturnL
 
 /**
  * A buyer starts a return from the storefront (order id + token): only when the store offers it
- * (`returnWindowDays`), and within that many days of the latest shipment of the lines returned.
+ * (`returnWindowDays`), and only for units shipped within that many days: a later shipment of a line opens the
+ * window for its own units, not again for the ones shipped before.
  */
 export async function requestReturnAsBuyer(ctx: Ctx, orderId: string, token: string, input: { lines: ReturnLineInput[]; reason: string }, deps: OrderDeps) {
   const o = await buyerOrderRow(ctx.store.db, orderId, token);
   const days = (await getSettings(ctx)).returnWindowDays;
   if (days === null) throw new Conflict("return.not_offered", "This store does not take returns online; contact the store");
   return runOrderAction(ctx, o.id, deps, () => withTx(ctx, async (tx) => {
-    const shipped = new Map<string, number>();
-    for (const f of await tx.select({ lines: fulfillments.lines, createdAt: fulfillments.createdAt }).from(fulfillments).where(eq(fulfillments.orderId, o.id))) {
-      for (const l of f.lines) shipped.set(l.lineId, Math.max(shipped.get(l.lineId) ?? 0, f.createdAt));
-    }
     const now = ctx.clock.now();
+    const since = now - days * DAY_MS;
+    // Per line: units shipped inside the window, and when the last shipment's window closed (for the message).
+    const recent = new Map<string, number>();
+    const lastShipped = new Map<string, number>();
+    for (const f of await tx.select({ lines: fulfillments.lines, createdAt: fulfillments.createdAt }).from(fulfillments).where(eq(fulfillments.orderId, o.id))) {
+      for (const l of f.lines) {
+        lastShipped.set(l.lineId, Math.max(lastShipped.get(l.lineId) ?? 0, f.createdAt));
+        if (f.createdAt >= since) recent.set(l.lineId, (recent.get(l.lineId) ?? 0) + l.quantity);
+      }
+    }
+    // Units under returns that stand count against the recent ones first (which units a return holds is not known;
+    // this way the window never grows).
+    const standing = returnedByLine(await returnsOf(tx, o.id));
+    const lines = new Map((await orderLinesOf(tx, o.id)).map((l) => [l.id, l]));
     for (const w of input.lines) {
-      const at = shipped.get(w.lineId);
-      if (at !== undefined && now > at + days * DAY_MS) {
-        throw new Conflict("return.window_closed", `Returns are accepted for ${days} days after shipping`, { lineId: w.lineId, closedAt: new Date(at + days * DAY_MS).toISOString() });
+      const l = lines.get(w.lineId);
+      const shippedAt = lastShipped.get(w.lineId);
+      if (!l || shippedAt === undefined) continue; // unknown or unshipped: requestInTx says so
+      const inWindow = Math.max(0, (recent.get(w.lineId) ?? 0) - (standing.get(w.lineId) ?? 0));
+      if (w.quantity > inWindow) {
+        throw new Conflict("return.window_closed", `Returns are accepted for ${days} days after shipping`, {
+          lineId: w.lineId, returnable: inWindow, ...(inWindow === 0 && { closedAt: new Date(shippedAt + days * DAY_MS).toISOString() }),
+        });
       }
     }
     const { row } = await requestInTx(tx, ctx, await getOrderRow(tx, o.id), { lines: input.lines, reason: input.reason, note: null }, "buyer");
@@ -115,33 +132,53 @@ const returnLabel = (o: OrderRow, r: ReturnRow) => `#${o.number}-R${r.number}`;
 
 /**
  * The parcel arrived. With `restock` (the default) each returned unit of a tracked line goes back to stock, where
- * the sale took it from or at `locationId`; lines that took no stock (untracked variants) are left alone.
+ * the sale took it from or at `locationId`; lines that took no stock (untracked variants) and variants deleted since
+ * are left alone, and `restocked` says whether any stock moved. The buyer is told by e-mail.
  */
 export function receiveReturn(ctx: Ctx, orderId: string, returnId: string, input: { restock?: boolean; locationId?: string }, deps: OrderDeps): Promise<ReturnView> {
+  const restock = input.restock ?? true;
+  if (!restock && input.locationId !== undefined) {
+    throw new ValidationFailed("return.location_without_restock", "locationId says where units are restocked; it cannot go with restock: false", { field: "locationId" });
+  }
   return runOrderAction(ctx, orderId, deps, () => withTx(ctx, async (tx) => {
     const o = await getOrderRow(tx, orderId);
     const r = await returnRow(tx, o.id, returnId);
     const lines = await orderLinesOf(tx, o.id);
     if (r.status === "received") return returnView(r, lines, await returnRefundsOf(tx, o.id)); // a retry: received once
     if (r.status === "cancelled") throw new Conflict("return.cancelled", "This return was cancelled", { returnId });
-    const restock = input.restock ?? true;
     const now = ctx.clock.now();
+    // Checked even when nothing ends up restocked there (untracked lines only): a wrong id is the caller's mistake.
+    const locationId = input.locationId === undefined ? undefined : await resolveLocation(tx, input.locationId, now);
     const byId = new Map(lines.map((l) => [l.id, l]));
+    let moved = 0;
+    const skipped: string[] = [];
     if (restock) {
+      const existing = await stockPoliciesIn(tx, r.lines.map((rl) => byId.get(rl.lineId)!.variantId));
       for (const rl of r.lines) {
         const l = byId.get(rl.lineId)!;
         if (l.locationId === null) continue;
-        await adjustInTx(tx, ctx, { variantId: l.variantId, locationId: input.locationId ?? l.locationId, delta: rl.quantity, reason: "returned", note: `return ${returnLabel(o, r)}` });
+        // The inventory never holds stock for a variant the store no longer has.
+        if (!existing.has(l.variantId)) {
+          skipped.push(l.title);
+          continue;
+        }
+        await adjustInTx(tx, ctx, { variantId: l.variantId, locationId: locationId ?? l.locationId, delta: rl.quantity, reason: "returned", note: `return ${returnLabel(o, r)}` });
+        moved++;
       }
     }
-    const next: ReturnRow = { ...r, status: "received", restocked: restock, receivedAt: now, updatedAt: now };
-    const moved = await tx.update(returns).set({ status: "received", restocked: restock, receivedAt: now, updatedAt: now }).where(and(eq(returns.id, r.id), eq(returns.status, "requested")));
-    if (moved.rowsAffected !== 1) throw new Error(`return ${r.id} is not requested any more`);
-    await addTimeline(tx, now, o.id, "return_received", `Return ${returnLabel(o, r)} received${restock ? ", items restocked" : ", not restocked"}`, { returnId: r.id, restocked: restock });
-    await recordAudit(tx, ctx, { action: "order.return_received", targetType: "order", targetId: o.id, before: { returnStatus: r.status }, after: { returnId: r.id, returnStatus: "received", restocked: restock } });
+    const restocked = moved > 0;
+    const next: ReturnRow = { ...r, status: "received", restocked, receivedAt: now, updatedAt: now };
+    const changed = await tx.update(returns).set({ status: "received", restocked, receivedAt: now, updatedAt: now }).where(and(eq(returns.id, r.id), eq(returns.status, "requested")));
+    if (changed.rowsAffected !== 1) throw new Error(`return ${r.id} is not requested any more`);
+    const how = restocked ? ", items restocked" : restock ? ", nothing to restock" : ", not restocked";
+    const gone = skipped.length ? ` (not restocked, no longer in the catalog: ${skipped.join(", ")})` : "";
+    await addTimeline(tx, now, o.id, "return_received", `Return ${returnLabel(o, r)} received${how}${gone}`, { returnId: r.id, restocked, ...(locationId && { locationId }) });
+    await recordAudit(tx, ctx, { action: "order.return_received", targetType: "order", targetId: o.id, before: { returnStatus: r.status }, after: { returnId: r.id, returnStatus: "received", restocked } });
+    const evLines = eventLines(r, lines);
+    await addOutbox(tx, now, { topic: "email.send", key: `return_received:${r.id}`, payload: { template: "return_received", to: o.email, data: returnEmailData(o, returnLabel(o, r), evLines) } });
     await addOutbox(tx, now, {
       topic: "event", key: `order.return_received:${r.id}`,
-      payload: { type: "order.return_received", ...eventOf(o), returnId: r.id, returnNumber: returnLabel(o, r), restocked: restock, lines: eventLines(r, lines) },
+      payload: { type: "order.return_received", ...eventOf(o), returnId: r.id, returnNumber: returnLabel(o, r), restocked, locationId: locationId ?? null, lines: evLines },
     });
     return returnView(next, lines, await returnRefundsOf(tx, o.id));
   }));
@@ -155,6 +192,9 @@ export function cancelReturn(ctx: Ctx, orderId: string, returnId: string, deps: 
     const lines = await orderLinesOf(tx, o.id);
     if (r.status === "cancelled") return returnView(r, lines, await returnRefundsOf(tx, o.id));
     if (r.status === "received") throw new Conflict("return.received", "This return was received; its items are back", { returnId });
+    // Paid back already (refunded on request): cancelling would free its units for a second refund.
+    const paid = (await returnRefundsOf(tx, o.id)).filter((p) => p.returnId === r.id && p.status !== "failed");
+    if (paid.length > 0) throw new Conflict("return.refunded", "A refund was made for this return; it cannot be cancelled", { returnId, refundIds: paid.map((p) => p.id) });
     const now = ctx.clock.now();
     await tx.update(returns).set({ status: "cancelled", cancelledAt: now, updatedAt: now }).where(eq(returns.id, r.id));
     await addTimeline(tx, now, o.id, "return_cancelled", `Return ${returnLabel(o, r)} cancelled`, { returnId: r.id });

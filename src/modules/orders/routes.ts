@@ -53,8 +53,9 @@ export const ordersAdminRoutes = (platform: Platform) => {
       permission: "orders:write", params: Id, body: FulfillBody, response: { 201: AdminOrderView, ...ErrorResponses, 409: E },
       detail: tags("Orders", "Ship lines (all remaining when lines is omitted) with carrier and tracking"),
     })
-    .get("/orders/:id/returns", async ({ ctx, params }) => ({ data: await listReturns(ctx, params.id) }), {
-      permission: "returns:read", params: Id, response: { 200: t.Object({ data: t.Array(ReturnView) }), ...ErrorResponses },
+    // Returns are read with their order (orders:read: the order view lists them too); changing them is returns:write.
+    .get("/orders/:id/returns", async ({ ctx, params }) => ({ data: await listReturns(ctx, params.id), nextCursor: null }), {
+      permission: "orders:read", params: Id, response: { 200: pageOf(ReturnView), ...ErrorResponses },
       detail: tags("Orders", "The returns of an order, oldest first"),
     })
     .post("/orders/:id/returns", async ({ ctx, params, body, set }) => {
@@ -62,12 +63,12 @@ export const ordersAdminRoutes = (platform: Platform) => {
       set.status = 201;
       return r;
     }, {
-      // returns:* apart from orders:* so a warehouse's key can receive parcels without touching money.
+      // returns:write apart from orders:write so a warehouse's key can receive parcels without touching money.
       permission: "returns:write", params: Id, body: ReturnBody, response: { 201: ReturnView, ...ErrorResponses, 409: E },
       detail: tags("Orders", "Authorize the return of shipped units (409 return.exceeds_shipped beyond what was shipped and not already under a return); the event order.return_requested tells the warehouse"),
     })
     .get("/orders/:id/returns/:returnId", ({ ctx, params }) => getReturn(ctx, params.id, params.returnId), {
-      permission: "returns:read", params: ReturnId, response: { 200: ReturnView, ...ErrorResponses }, detail: tags("Orders", "One return"),
+      permission: "orders:read", params: ReturnId, response: { 200: ReturnView, ...ErrorResponses }, detail: tags("Orders", "One return"),
     })
     .post("/orders/:id/returns/:returnId/receive", ({ ctx, params, body }) => receiveReturn(ctx, params.id, params.returnId, body, deps), {
       permission: "returns:write", params: ReturnId, body: ReceiveReturnBody, response: { 200: ReturnView, ...ErrorResponses, 409: E },
