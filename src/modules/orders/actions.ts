@@ -287,7 +287,7 @@ async function outsideRefundMade(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: Ref
   const amount = formatMoney({ amount: news.amount, currency: p.currency });
   await addTimeline(tx, now, o.id, "refunded", `Refunded ${amount} outside Trafi (Stripe dashboard)`, { refundId: id, amount: news.amount, reason: "made outside Trafi" });
   await recordAudit(tx, ctx, { action: "order.refunded", targetType: "order", targetId: o.id, before: { status: o.status, refundedTotal: o.refundedTotal }, after: { status: next.status, refundedTotal: next.refundedTotal, refundId: id, reason: "made outside Trafi" } });
-  await addOutbox(tx, now, { topic: "event", key: `order.refunded:${id}`, payload: { type: "order.refunded", ...eventOf(next), refundId: id, amount: { amount: news.amount, currency: p.currency }, refundedTotal: { amount: next.refundedTotal, currency: next.currency } } });
+  await addOutbox(tx, now, { topic: "event", key: `order.refunded:${id}`, payload: { type: "order.refunded", ...eventOf(next), refundId: id, returnId: null, amount: { amount: news.amount, currency: p.currency }, refundedTotal: { amount: next.refundedTotal, currency: next.currency } } });
   return { outcome: "succeeded", paymentPatch };
 }
 
