@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# Trafi in one container: the compiled `trafi` binary (server, CLI, migrations, docs assets, dashboard), non-root.
+# Trafi in one container: the compiled `trafi` binary (server, CLI, migrations, docs assets, dashboard, reference
+# storefront), non-root.
 
 FROM oven/bun:1.4.5 AS build
 WORKDIR /src
@@ -9,6 +10,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY web/dashboard ./web/dashboard
+COPY web/storefront ./web/storefront
 RUN bun run build
 
 FROM debian:bookworm-slim AS runtime

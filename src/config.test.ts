@@ -46,6 +46,8 @@ describe("config", () => {
       [{ TRAFI_LOG_LEVEL: "loud" }, /^TRAFI_LOG_LEVEL must be one of/],
       [{ TRAFI_DEMO: "maybe" }, /^TRAFI_DEMO must be true or false/],
       [{ TRAFI_PUBLIC_URL: "not a url" }, /^TRAFI_PUBLIC_URL must be an absolute URL/],
+      [{ TRAFI_STOREFRONT_KEY: "sk_abc123" }, /^TRAFI_STOREFRONT_KEY must be a publishable key \(pk_…\), never a secret key/],
+      [{ TRAFI_STOREFRONT_KEY: "pk_<script>" }, /^TRAFI_STOREFRONT_KEY must be a publishable key/],
     ];
     for (const [env, msg] of bad) {
       let err: unknown;
@@ -58,6 +60,8 @@ describe("config", () => {
       expect((err as Error).message).toMatch(msg);
     }
     expect(loadConfig({ ...base, TRAFI_MASTER_KEY: Buffer.alloc(32, 9).toString("base64") }).masterKeySource).toBe("env");
+    expect(loadConfig(base).storefrontKey).toBeNull();
+    expect(loadConfig({ ...base, TRAFI_STOREFRONT_KEY: " pk_3kTz9 " }).storefrontKey).toBe("pk_3kTz9");
     rmSync(dir, { recursive: true });
   });
 });

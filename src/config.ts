@@ -28,6 +28,11 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Tests only: where the Stripe SDK sends API calls (a loopback fake); null = Stripe's real API. */
   readonly stripeApiBase: string | null;
+  /**
+   * The publishable key the reference storefront at `/` uses; null = the demo store's (from its credentials file),
+   * if there is one. Publishable keys are public by design: this one is written into the storefront's HTML.
+   */
+  readonly storefrontKey: string | null;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +117,15 @@ function stripeApiBase(env: Env): string | null {
   return u.origin;
 }
 
+function storefrontKey(env: Env): string | null {
+  const raw = env.TRAFI_STOREFRONT_KEY?.trim();
+  if (!raw) return null;
+  // A secret key here would be published to every visitor of the store: refuse it at start, loudly.
+  if (raw.startsWith("sk_")) throw new ConfigError("TRAFI_STOREFRONT_KEY must be a publishable key (pk_…), never a secret key: it is written into the storefront's HTML");
+  if (!/^pk_[0-9A-Za-z]+$/.test(raw)) throw new ConfigError(`TRAFI_STOREFRONT_KEY must be a publishable key such as pk_3kT…, got "${raw.slice(0, 12)}…"`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env, opts: { cwd?: string; generateMasterKey?: boolean } = {}): Config {
   const port = int(env, "PORT", 3000, 0, 65535);
   const host = (env.HOST ?? "127.0.0.1").trim();
@@ -151,5 +165,6 @@ export function loadConfig(env: Env = process.env, opts: { cwd?: string; generat
     webhooksAllowPrivate: bool(env, "TRAFI_WEBHOOKS_ALLOW_PRIVATE", false),
     trustProxy: bool(env, "TRAFI_TRUST_PROXY", false),
     stripeApiBase: stripeApiBase(env),
+    storefrontKey: storefrontKey(env),
   });
 }

@@ -20,7 +20,7 @@ export const COMMANDS: Command[] = [serveCommand, migrateCommand, storesCreate, 
 function usage(): string {
   const lines = [`Trafi ${VERSION} — commerce platform with a built-in profit engine`, "", "Usage: trafi <command> [options]", "", "Commands:"];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(16)}${c.summary}`);
-  lines.push("", "Every command takes --help and --json. Configuration comes from the environment:", "  PORT, HOST, TRAFI_DATA_DIR, TRAFI_MASTER_KEY, TRAFI_POOL_SIZE, TRAFI_POOL_IDLE_MS, TRAFI_LOG_LEVEL, TRAFI_PUBLIC_URL, TRAFI_DEMO, TRAFI_TRUST_PROXY, TRAFI_WEBHOOKS_ALLOW_PRIVATE, TRAFI_STRIPE_API_BASE");
+  lines.push("", "Every command takes --help and --json. Configuration comes from the environment:", "  PORT, HOST, TRAFI_DATA_DIR, TRAFI_MASTER_KEY, TRAFI_POOL_SIZE, TRAFI_POOL_IDLE_MS, TRAFI_LOG_LEVEL, TRAFI_PUBLIC_URL, TRAFI_DEMO, TRAFI_TRUST_PROXY, TRAFI_WEBHOOKS_ALLOW_PRIVATE, TRAFI_STRIPE_API_BASE, TRAFI_STOREFRONT_KEY");
   return lines.join("\n") + "\n";
 }
 

@@ -47,3 +47,16 @@ test("serve: demo store on first start, health, graceful SIGTERM, same demo stor
   const down = Bun.spawn(["bun", main, "healthcheck", "--url", second.started.url], { stdout: "pipe", stderr: "pipe" });
   expect(await down.exited).toBe(1);
 }, 30_000); // two real starts, each seeding the demo store
+
+test("the start banner prints the storefront URL: the demo store's, TRAFI_STOREFRONT_KEY's, or how to get one", async () => {
+  const { banner } = await import("./serve.ts");
+  const credentials = {
+    storeId: "store_1", storeName: "Demo", publishableKey: "pk_1", secretKey: "sk_1", dashboardEmail: "demo@example.com", dashboardPassword: "pw", createdAt: "",
+  };
+  const url = "http://127.0.0.1:3000";
+  const demo = banner(url, { kind: "created", credentials }, null, false);
+  expect(demo).toContain("  Storefront  http://127.0.0.1:3000/\n  Dashboard   http://127.0.0.1:3000/admin\n");
+  expect(banner(url, { kind: "none" }, null, true)).toContain("  Health      http://127.0.0.1:3000/health\n  Storefront  http://127.0.0.1:3000/\n");
+  expect(banner(url, { kind: "none" }, null, false)).toContain("Storefront  http://127.0.0.1:3000/  (no store yet: set TRAFI_STOREFRONT_KEY=pk_… to open one)");
+  expect(banner(url, { kind: "created", credentials }, null, true).match(/Storefront/g)).toHaveLength(1);
+});

@@ -8,7 +8,7 @@ import { ensureDemoStore, type DemoState } from "../demo.ts";
 import { VERSION } from "../http/app.ts";
 import { checkpointer } from "../db/checkpointer.ts";
 
-function banner(url: string, demo: DemoState, masterKeyNote: string | null): string {
+export function banner(url: string, demo: DemoState, masterKeyNote: string | null, storefrontKeySet: boolean): string {
   const lines = [
     "",
     `  Trafi ${VERSION} is running`,
@@ -18,16 +18,22 @@ function banner(url: string, demo: DemoState, masterKeyNote: string | null): str
     `  OpenAPI     ${url}/v1/openapi.json`,
     `  Health      ${url}/health`,
   ];
-  if (demo.kind === "created" || demo.kind === "reused") {
+  const demoCredentials = demo.kind === "created" || demo.kind === "reused";
+  // The reference storefront sells from TRAFI_STOREFRONT_KEY's store, else from the demo store (storefront.ts).
+  if (storefrontKeySet) lines.push(`  Storefront  ${url}/`);
+  else if (!demoCredentials) lines.push(`  Storefront  ${url}/  (no store yet: set TRAFI_STOREFRONT_KEY=pk_… to open one)`);
+  if (demoCredentials) {
     const c = demo.credentials;
+    const web = [
+      ...(storefrontKeySet ? [] : [`  Storefront  ${url}/`]),
+      ...(c.dashboardEmail && c.dashboardPassword ? [`  Dashboard   ${url}/admin`, `  Log in as   ${c.dashboardEmail} / ${c.dashboardPassword}`] : []),
+    ];
     lines.push(
       "",
       `  Demo store  ${c.storeName} (${c.storeId})${demo.kind === "reused" ? "" : " — just created"}`,
       `  Publishable key (storefront):  ${c.publishableKey}`,
       `  Secret key (admin API):        ${c.secretKey}`,
-      ...(c.dashboardEmail && c.dashboardPassword
-        ? ["", `  Dashboard   ${url}/admin`, `  Log in as   ${c.dashboardEmail} / ${c.dashboardPassword}`]
-        : []),
+      ...(web.length > 0 ? ["", ...web] : []),
       "",
       `  Try:  curl -H 'x-publishable-key: ${c.publishableKey}' ${url}/v1/store/store`,
       `        curl -H 'authorization: Bearer ${c.secretKey}' ${url}/v1/admin/settings`,
@@ -73,7 +79,7 @@ export const serveCommand: Command = {
         ? `A master key was generated in ${config.dataDir}/master.key (0600). Back it up: store files cannot be read without it.`
         : null;
     if (values.json) io.out(JSON.stringify({ url, demo }) + "\n");
-    else io.out(banner(url, demo, masterKeyNote));
+    else io.out(banner(url, demo, masterKeyNote, config.storefrontKey !== null));
     log.info("server started", { url, version: VERSION, dataDir: config.dataDir });
 
     return await new Promise<number>((resolve) => {

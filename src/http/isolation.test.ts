@@ -30,7 +30,7 @@ describe("tenant isolation", () => {
     expect(a.storeId).toBe(A.id);
     expect(a.name).toBe("Store A");
     const aPublic = await (await t.request("/v1/store/store", { headers: storeHeaders(A.pk) })).json();
-    expect(aPublic).toEqual({ id: A.id, name: "Store A", defaultCurrency: "EUR" });
+    expect(aPublic).toEqual({ id: A.id, name: "Store A", defaultCurrency: "EUR", returnWindowDays: null, paymentProvider: "sandbox" });
     const list = await (await t.request("/v1/admin/api-keys", { headers: adminHeaders(A.sk) })).json();
     expect(list.data.length).toBe(2);
     expect(list.data.map((k: { id: string }) => k.id)).not.toContain(bKey.id);

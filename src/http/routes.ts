@@ -7,9 +7,10 @@ import { membersAdminRoutes } from "../modules/access/members.routes.ts";
 import { auditAdminRoutes } from "../modules/audit/routes.ts";
 import { securityHeaders } from "./security.ts";
 import { dashboardRoutes } from "./dashboard.ts";
+import { storefrontRoutes } from "./storefront.ts";
 import { flagsAdminRoutes, flagsStoreRoutes } from "../modules/flags/index.ts";
 import { taxAdminRoutes } from "../modules/tax/index.ts";
-import { inventoryAdminRoutes } from "../modules/inventory/index.ts";
+import { inventoryAdminRoutes, inventoryStoreRoutes } from "../modules/inventory/index.ts";
 import { shippingAdminRoutes, shippingStoreRoutes } from "../modules/shipping/index.ts";
 import { jobsAdminRoutes } from "../jobs/routes.ts";
 import { webhooksAdminRoutes } from "../modules/webhooks/index.ts";
@@ -34,6 +35,7 @@ export const moduleRoutes = (platform: Platform) => [
   flagsAdminRoutes(platform),
   taxAdminRoutes(platform),
   inventoryAdminRoutes(platform),
+  inventoryStoreRoutes(platform),
   shippingAdminRoutes(platform),
   shippingStoreRoutes(platform),
   catalogStoreRoutes(platform),
@@ -52,4 +54,6 @@ export const moduleRoutes = (platform: Platform) => [
   ordersStoreRoutes(platform),
   ordersAdminRoutes(platform),
   paymentsAdminRoutes(platform),
+  // Last: its catch-all answers the storefront app for any GET no other route claims (deep links).
+  storefrontRoutes(platform),
 ] as const;

@@ -1,7 +1,7 @@
 // Security headers and CORS of the store API from per-store allowed origins.
 import { afterAll, describe, expect, test } from "bun:test";
 import { adminHeaders, createTestPlatform, storeHeaders } from "../testing/harness.ts";
-import { API_CSP, DASHBOARD_CSP, FRAME_CSP } from "./security.ts";
+import { API_CSP, DASHBOARD_CSP, FRAME_CSP, STOREFRONT_CSP } from "./security.ts";
 
 const t = await createTestPlatform({ env: { TRAFI_PUBLIC_URL: "https://shop.example.com" } });
 afterAll(() => t[Symbol.asyncDispose]());
@@ -29,7 +29,9 @@ describe("security headers", () => {
     expect(DASHBOARD_CSP).toContain("script-src 'self'");
     const docs = await t.request("/docs");
     expect(docs.headers.get("content-security-policy")).toContain("script-src 'self'");
-    expect((await t.request("/some/storefront/page")).headers.get("content-security-policy")).toBe(FRAME_CSP);
+    // Storefront pages (storefront.ts) answer with their own CSP; other non-API responses keep frame-ancestors.
+    expect((await t.request("/some/storefront/page")).headers.get("content-security-policy")).toBe(STOREFRONT_CSP);
+    expect((await t.request("/assets/missing.js")).headers.get("content-security-policy")).toBe(FRAME_CSP);
   });
 });
 

@@ -2,7 +2,8 @@
 // - API responses: `Content-Security-Policy: default-src 'none'; frame-ancestors 'none'` (JSON never needs to load
 //   anything or be framed), `Referrer-Policy: no-referrer`, `X-Content-Type-Options: nosniff`.
 // - Dashboard (/admin/*): a CSP that allows only our own scripts, styles (plus inline styles), images and API calls.
-// - Anything else (storefront pages, /docs assets): `frame-ancestors 'none'`; /docs sets its own full CSP.
+// - Anything else (storefront pages, /docs assets): `frame-ancestors 'none'`; /docs sets its own full CSP and the
+//   storefront's HTML (storefront.ts) STOREFRONT_CSP.
 // Preflight (OPTIONS /v1/store/*) is answered before routing: a browser sends no publishable key with it, so the
 // store is not known yet. It is answered permissively; the real request is then checked against the store's
 // allowed origins (auth.ts) and refused with 403 when its origin is not allowed.
@@ -13,8 +14,15 @@ import { pathOf } from "./request.ts";
 // from elsewhere: no inline script, fonts and styles are served by Trafi.
 export const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+/**
+ * The reference storefront (storefront.ts): like the dashboard, but its styles are one stylesheet of ours, so no
+ * inline styles either (Solid sets style properties through the CSSOM, which CSP does not restrict). The publishable
+ * key reaches the page in a <meta> tag, not an inline script.
+ */
+export const STOREFRONT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
-/** Pages that are neither API nor dashboard (storefront): no framing, the page decides the rest. */
+/** Anything neither API, dashboard nor storefront page (assets, media): no framing, the response decides the rest. */
 export const FRAME_CSP = "frame-ancestors 'none'";
 
 const ALLOWED_HEADERS = "content-type, x-publishable-key, authorization, idempotency-key, x-request-id";

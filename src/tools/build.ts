@@ -1,11 +1,12 @@
 // `bun run build` → dist/trafi: one executable with the server, the CLI, the migrations (embedded by
-// migrations.gen.ts), the docs assets and the dashboard (built first by build-web.ts, embedded as files).
+// migrations.gen.ts), the docs assets, the dashboard and the reference storefront (both built first by build-web.ts,
+// embedded as files).
 // libSQL loads its native addon with a computed require (`@libsql/${target}`), which the bundler cannot follow; the plugin below rewrites it to the concrete package
 // of the build target so the addon is embedded (STACK-NOTES).
 import type { BunPlugin } from "bun";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildWeb, describeBuild, type WebBuild } from "./build-web.ts";
+import { buildStorefront, buildWeb, describeBuild, type WebBuild } from "./build-web.ts";
 
 const root = join(import.meta.dir, "..", "..");
 
@@ -31,15 +32,24 @@ export const libsqlNative = (target: string): BunPlugin => ({
 });
 
 /**
- * The compile entry: every dashboard file imported `with { type: "file" }` (so it is embedded in the binary),
- * registered with the dashboard routes, then the CLI. Generated into .tmp/ (git-ignored) at each build.
+ * The compile entry: every dashboard and storefront file imported `with { type: "file" }` (so it is embedded in the
+ * binary), registered with its routes, then the CLI. Generated into .tmp/ (git-ignored) at each build.
  */
-function compileEntry(web: WebBuild): string {
+function compileEntry(web: WebBuild, storefront: WebBuild): string {
   const dir = join(root, ".tmp");
   mkdirSync(dir, { recursive: true });
-  const lines = ['import { setDashboardSource } from "../src/http/dashboard.ts";', 'import { runCli } from "../src/main.ts";'];
-  web.files.forEach((f, i) => lines.push(`import f${i} from ${JSON.stringify(`../dist/web/${f}`)} with { type: "file" };`));
-  lines.push(`setDashboardSource({ kind: "embedded", files: { ${web.files.map((f, i) => `${JSON.stringify(f)}: f${i}`).join(", ")} } });`);
+  const lines = [
+    'import { setDashboardSource } from "../src/http/dashboard.ts";',
+    'import { setStorefrontSource } from "../src/http/storefront.ts";',
+    'import { runCli } from "../src/main.ts";',
+  ];
+  const embed = (build: WebBuild, distDir: string, prefix: string) => {
+    build.files.forEach((f, i) => lines.push(`import ${prefix}${i} from ${JSON.stringify(`../dist/${distDir}/${f}`)} with { type: "file" };`));
+    return `{ kind: "embedded", files: { ${build.files.map((f, i) => `${JSON.stringify(f)}: ${prefix}${i}`).join(", ")} } }`;
+  };
+  const dashboardFiles = embed(web, "web", "d");
+  const storefrontFiles = embed(storefront, "storefront", "s");
+  lines.push(`setDashboardSource(${dashboardFiles});`, `setStorefrontSource(${storefrontFiles});`);
   lines.push("process.exit(await runCli(process.argv.slice(2)));");
   const file = join(dir, "compile-entry.ts");
   writeFileSync(file, lines.join("\n") + "\n");
@@ -60,12 +70,14 @@ function workerEntry(): string {
 if (import.meta.main) {
   const web = await buildWeb({ outDir: join(root, "dist", "web") });
   console.log(describeBuild(web));
+  const storefront = await buildStorefront({ outDir: join(root, "dist", "storefront") });
+  console.log(describeBuild(storefront));
   const target = nativeTarget();
   const outfile = join(root, "dist", "trafi");
   const started = performance.now();
   console.log(`building ${outfile} (libSQL addon: @libsql/${target})…`);
   const result = await Bun.build({
-    entrypoints: [compileEntry(web), workerEntry()],
+    entrypoints: [compileEntry(web, storefront), workerEntry()],
     compile: { outfile },
     minify: true,
     sourcemap: "linked",

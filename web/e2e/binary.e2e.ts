@@ -1,5 +1,5 @@
-// The compiled binary: `bun run build` embeds the dashboard in dist/trafi; run from another working directory, it
-// serves /admin with the right caching, and a deep link to an order reloads into the same page.
+// The compiled binary: `bun run build` embeds the dashboard and the storefront in dist/trafi; run from another
+// working directory, it serves /admin and / with the right caching, and a deep link to an order reloads into the same page.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,6 +61,25 @@ describe("dist/trafi serves the dashboard", () => {
       expect(r.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     }
     expect((await fetch(`${url}/admin/assets/missing-123.js`)).status).toBe(404);
+    expect(html).not.toMatch(/https?:\/\/(?!127)/); // nothing from a CDN
+  }, 30_000);
+
+  test("the storefront is embedded too: / and its deep links carry the demo store's key, its assets are immutable", async () => {
+    const pk = /Publishable key \(storefront\): *(pk_\w+)/.exec(banner)![1]!;
+    expect(banner).toContain(`Storefront  ${url}/`);
+    const page = await fetch(`${url}/products/classic-organic-tee`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("cache-control")).toBe("no-cache");
+    expect(page.headers.get("content-security-policy")).toContain("connect-src 'self'");
+    const html = await page.text();
+    expect(html).toContain(`<meta name="trafi-publishable-key" content="${pk}">`);
+    const js = /src="(\/assets\/main-[^"]+\.js)"/.exec(html)![1]!;
+    const css = /href="(\/assets\/styles-[^"]+\.css)"/.exec(html)![1]!;
+    for (const asset of [js, css]) {
+      const r = await fetch(url + asset);
+      expect(r.status).toBe(200);
+      expect(r.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    }
     expect(html).not.toMatch(/https?:\/\/(?!127)/); // nothing from a CDN
   }, 30_000);
 

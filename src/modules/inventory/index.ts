@@ -9,4 +9,5 @@ export { variantStock } from "./levels.ts";
 export { ADJUSTMENT_REASONS, type AdjustmentReason } from "./inventory.tables.ts";
 export { InsufficientStock } from "./inventory.errors.ts";
 export { inventoryAdminRoutes } from "./routes.ts";
+export { inventoryStoreRoutes } from "./store.routes.ts";
 export { seedInventory } from "./seed.ts";

@@ -4,6 +4,7 @@ import { adminAuth, storeAuth } from "../../http/auth.ts";
 import { renameStore } from "../../tenancy/stores.ts";
 import { ErrorResponses } from "../../http/models.ts";
 import { getSettings, updateSettings } from "./settings.ts";
+import { getPaymentSettings } from "../payments/index.ts";
 import { PublicStoreView, SettingsView, UpdateSettingsBody } from "./settings.models.ts";
 
 export const settingsAdminRoutes = (platform: Platform) =>
@@ -34,8 +35,10 @@ export const settingsStoreRoutes = (platform: Platform) =>
   new Elysia({ prefix: "/v1/store" }).use(storeAuth(platform)).get(
     "/store",
     async ({ ctx }) => {
-      const s = await getSettings(ctx);
-      return { id: ctx.storeId, name: s.name, defaultCurrency: s.defaultCurrency };
+      const [s, payments] = await Promise.all([getSettings(ctx), getPaymentSettings(ctx)]);
+      // A storefront needs to know before checkout whether returns are offered and which provider takes payments
+      // (a sandbox-only storefront must say so instead of failing at the last step).
+      return { id: ctx.storeId, name: s.name, defaultCurrency: s.defaultCurrency, returnWindowDays: s.returnWindowDays, paymentProvider: payments.provider };
     },
     {
       response: { 200: PublicStoreView, ...ErrorResponses },

@@ -28,4 +28,6 @@ export const PublicStoreView = t.Object({
   id: t.String(),
   name: t.String(),
   defaultCurrency: t.String(),
+  returnWindowDays: t.Union([Int(), t.Null()], { description: "days after shipping during which a buyer may start a return (POST /v1/store/orders/:id/returns); null: returns are not offered online" }),
+  paymentProvider: t.Union([t.Literal("sandbox"), t.Literal("stripe")], { description: "the provider POST /v1/store/carts/:id/payment must name" }),
 });

@@ -1,0 +1,135 @@
+// Serves the reference storefront (web/storefront) at `/`. Like dashboard.ts, its files come from the compiled
+// binary (registered by the generated entry of src/tools/build.ts) or from a build directory (dist/storefront by
+// default: `bun run build:web`). Hashed assets live at /assets/:name, immutable for a year; index.html is never
+// cached. Every other GET that no route claims answers index.html, so deep links (/products/classic-tee,
+// /orders/ord_…?token=…) reload into the app; paths under the server's own prefixes (/v1, /admin, /docs, /health,
+// /assets, /media) stay 404s. The plugin is registered last (routes.ts) and its wildcard is the router's last resort:
+// API routes always win.
+//
+// The store the app sells from is chosen by a publishable key written into index.html as
+// <meta name="trafi-publishable-key">: TRAFI_STOREFRONT_KEY, or else the demo store's, read from its credentials
+// file. Publishable keys are public by design (every buyer's browser sends it), so this leaks nothing.
+import { Elysia, NotFoundError } from "elysia";
+import { existsSync, readFileSync } from "node:fs";
+import { join, normalize, sep } from "node:path";
+import type { Platform } from "../platform.ts";
+import { DEMO_CREDENTIALS_FILE } from "../demo.ts";
+import { STOREFRONT_CSP } from "./security.ts";
+import { KEY_PLACEHOLDER } from "./storefront-meta.ts";
+
+const TYPES: Record<string, string> = {
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  html: "text/html; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  woff2: "font/woff2",
+  map: "application/json",
+};
+
+/** Relative path (index.html, assets/x-abc.js) → a readable file path. */
+export type StorefrontSource = { kind: "embedded"; files: Record<string, string> } | { kind: "dir"; dir: string };
+
+const DEFAULT_DIR = join(import.meta.dir, "..", "..", "dist", "storefront");
+let source: StorefrontSource = { kind: "dir", dir: DEFAULT_DIR };
+
+/** Called by the compiled binary's entry with the embedded files, and by tests with a build directory. */
+export function setStorefrontSource(s: StorefrontSource): void {
+  source = s;
+}
+
+/** Paths that belong to the server itself: an unknown one is a 404, never the storefront app. */
+const RESERVED = ["/v1", "/admin", "/docs", "/health", "/assets", "/media"];
+const reserved = (path: string) => RESERVED.some((p) => path === p || path.startsWith(`${p}/`));
+
+function resolve(rel: string): string | null {
+  if (source.kind === "embedded") return source.files[rel] ?? null;
+  const path = normalize(join(source.dir, rel));
+  // normalize() folds "..": a path outside the build directory is never served.
+  if (!path.startsWith(source.dir + sep) || !existsSync(path)) return null;
+  return path;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+/**
+ * TRAFI_STOREFRONT_KEY, else the demo store's publishable key. The credentials file is read until it is found (the
+ * demo store is provisioned at start, after the app is built) and then kept: `trafi serve` never rewrites it.
+ */
+export function storefrontKeyResolver(config: Platform["config"]): () => string | null {
+  let demoKey: string | null = null;
+  return () => {
+    if (config.storefrontKey) return config.storefrontKey;
+    if (demoKey) return demoKey;
+    const file = join(config.dataDir, DEMO_CREDENTIALS_FILE);
+    try {
+      const creds = JSON.parse(readFileSync(file, "utf8")) as { publishableKey?: unknown };
+      if (typeof creds.publishableKey === "string" && creds.publishableKey.startsWith("pk_")) demoKey = creds.publishableKey;
+    } catch {
+      // No demo store (or an unreadable file): the page says how to set TRAFI_STOREFRONT_KEY.
+    }
+    return demoKey;
+  };
+}
+
+const htmlHeaders = { "content-type": TYPES.html!, "cache-control": "no-cache", "content-security-policy": STOREFRONT_CSP };
+
+const page = (title: string, body: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title></head>
+<body><main><h1>${title}</h1>${body}</main></body></html>`;
+
+export const NO_KEY_HTML = page(
+  "This storefront has no store yet",
+  `<p>The reference storefront needs a store's <strong>publishable key</strong>. Set <code>TRAFI_STOREFRONT_KEY=pk_…</code>
+(make one with <code>trafi keys create --store store_… --type publishable</code>) and restart the server.</p>
+<p>On an empty data directory, <code>trafi serve</code> creates a demo store and this page uses its key.</p>
+<p>The dashboard is at <a href="/admin">/admin</a>, the API reference at <a href="/docs">/docs</a>.</p>`,
+);
+
+const NOT_BUILT_HTML = page(
+  "The storefront is not built",
+  "<p>Run <code>bun run build:web</code>, then reload.</p>",
+);
+
+async function indexResponse(key: string | null): Promise<Response> {
+  if (!key) return new Response(NO_KEY_HTML, { status: 503, headers: htmlHeaders });
+  const path = resolve("index.html");
+  if (!path) return new Response(NOT_BUILT_HTML, { status: 503, headers: htmlHeaders });
+  const html = (await Bun.file(path).text()).replaceAll(KEY_PLACEHOLDER, escapeHtml(key));
+  return new Response(html, { headers: htmlHeaders });
+}
+
+function assetResponse(name: string): Response | null {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) return null;
+  const path = resolve(`assets/${name}`);
+  if (!path) return null;
+  const ext = name.slice(name.lastIndexOf(".") + 1);
+  return new Response(Bun.file(path), {
+    headers: { "content-type": TYPES[ext] ?? "application/octet-stream", "cache-control": "public, max-age=31536000, immutable" },
+  });
+}
+
+const notFoundAsset = () =>
+  new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-cache" } });
+
+const tags = ["Storefront"];
+
+export const storefrontRoutes = (platform: Platform) => {
+  const key = storefrontKeyResolver(platform.config);
+  return new Elysia({ name: "trafi-storefront" })
+    .get("/", () => indexResponse(key()), { detail: { tags, summary: "The reference storefront (HTML; no-cache)" } })
+    .get("/assets/:name", ({ params }) => assetResponse(params.name) ?? notFoundAsset(), {
+      detail: { tags, summary: "A content-hashed storefront asset (immutable)" },
+    })
+    .get(
+      "/*",
+      ({ path }) => {
+        // The server's own prefixes keep the API's 404 envelope (an unknown /v1 route is a client bug, not a page).
+        if (reserved(path)) throw new NotFoundError();
+        return indexResponse(key());
+      },
+      { detail: { tags, summary: "Any storefront page (deep link): the app's index.html" } },
+    );
+};

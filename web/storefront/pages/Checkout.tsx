@@ -1,0 +1,379 @@
+// Guest checkout in one page: contact and delivery address (PATCH the cart), shipping options for that address
+// (the store's shipping zones decide which countries work), then the sandbox card: POST …/payment, then
+// POST …/complete with a fresh Idempotency-Key per attempt. Every refusal is said in words, next to the button,
+// and nothing the buyer typed is cleared. A store that takes payments with Stripe is told apart up front: this
+// reference storefront does not load Stripe.js, so it says plainly that it takes sandbox payments only.
+import { For, Show, createMemo, createSignal, createUniqueId, onMount } from "solid-js";
+import { createStore } from "solid-js/store";
+import { A, useNavigate } from "@solidjs/router";
+import { ApiError, STRIPE_ONLY, api, describe, detailNumber, uuid } from "../lib/api.ts";
+import { cart, chooseShipping, completed, loadCart, updateCart } from "../lib/cart.ts";
+import { countryName, money } from "../lib/format.ts";
+import { profile, useTitle } from "../lib/shop.ts";
+import { orderHref } from "../lib/storage.ts";
+import { isCountryCode } from "../../../src/kernel/country.ts";
+import type { Address, Cart, Order, PaymentSession, ShippingOption } from "../lib/types.ts";
+import { ErrorAlert, Field, Loading, TotalsTable } from "../ui/kit.tsx";
+
+/** Every ISO 3166-1 country the server accepts (the same ICU check as src/kernel/country.ts), by English name. */
+const COUNTRIES: { code: string; name: string }[] = (() => {
+  const list: { code: string; name: string }[] = [];
+  for (let a = 65; a <= 90; a++) {
+    for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b);
+      if (isCountryCode(code)) list.push({ code, name: countryName(code) });
+    }
+  }
+  return list.sort((x, y) => x.name.localeCompare(y.name, "en"));
+})();
+
+interface Form {
+  email: string;
+  firstName: string;
+  lastName: string;
+  company: string;
+  line1: string;
+  line2: string;
+  city: string;
+  postalCode: string;
+  region: string;
+  countryCode: string;
+  phone: string;
+}
+type FieldName = keyof Form;
+
+const EMPTY: Form = { email: "", firstName: "", lastName: "", company: "", line1: "", line2: "", city: "", postalCode: "", region: "", countryCode: "", phone: "" };
+
+const LABELS: Record<FieldName, string> = {
+  email: "E-mail", firstName: "First name", lastName: "Last name", company: "Company", line1: "Address", line2: "Apartment, suite, etc.",
+  city: "City", postalCode: "Postal code", region: "Region or state", countryCode: "Country", phone: "Phone",
+};
+
+const TEST_CARDS = [
+  { number: "4242 4242 4242 4242", what: "pays" },
+  { number: "4000 0000 0000 0002", what: "is declined" },
+  { number: "4000 0025 0000 3155", what: "asks for 3-D Secure" },
+];
+
+function body(f: Form): { email: string; shippingAddress: Address } {
+  const opt = (s: string) => (s.trim() === "" ? null : s.trim());
+  return {
+    email: f.email.trim(),
+    shippingAddress: {
+      firstName: f.firstName.trim(), lastName: f.lastName.trim(), company: opt(f.company), line1: f.line1.trim(), line2: opt(f.line2),
+      city: f.city.trim(), postalCode: f.postalCode.trim(), region: opt(f.region), countryCode: f.countryCode, phone: opt(f.phone),
+    },
+  };
+}
+
+/** 422 issues (JSON pointers such as /shippingAddress/postalCode) → the fields they name. */
+function fieldErrors(e: unknown): Partial<Record<FieldName, string>> {
+  const out: Partial<Record<FieldName, string>> = {};
+  const issues = e instanceof ApiError ? e.details?.issues : undefined;
+  if (e instanceof ApiError && e.reason === "cart.invalid_country") out.countryCode = "Choose your country from the list.";
+  if (!Array.isArray(issues)) return out;
+  for (const issue of issues as { path?: string }[]) {
+    const name = issue.path?.split("/").pop() as FieldName | undefined;
+    if (name && name in LABELS) out[name] = `Check the ${LABELS[name].toLowerCase()}.`;
+  }
+  return out;
+}
+
+export function Checkout() {
+  useTitle(() => "Checkout");
+  const navigate = useNavigate();
+  const [loaded, setLoaded] = createSignal(false);
+  const [loadError, setLoadError] = createSignal<unknown>(null);
+  const [form, setForm] = createStore<Form>({ ...EMPTY });
+  const [saved, setSaved] = createSignal<string | null>(null);
+  const [options, setOptions] = createSignal<ShippingOption[] | null>(null);
+  const [noShipping, setNoShipping] = createSignal<string | null>(null);
+  const [addressBusy, setAddressBusy] = createSignal(false);
+  const [addressError, setAddressError] = createSignal<unknown>(null);
+  const [errors, setErrors] = createSignal<Partial<Record<FieldName, string>>>({});
+  const [shippingError, setShippingError] = createSignal<unknown>(null);
+  const [card, setCard] = createSignal("");
+  const [cardError, setCardError] = createSignal<string | null>(null);
+  const [paying, setPaying] = createSignal(false);
+  const [payError, setPayError] = createSignal<unknown>(null);
+  const [payMessage, setPayMessage] = createSignal<string | undefined>();
+  const [stripeOnly, setStripeOnly] = createSignal(false);
+
+  const sandboxOnly = () => stripeOnly() || profile()?.paymentProvider === "stripe";
+  const dirty = createMemo(() => saved() !== JSON.stringify(body(form)));
+
+  const askOptions = async (c: Cart): Promise<ShippingOption[]> => {
+    const list = (await api.get<{ data: ShippingOption[] }>(`/v1/store/carts/${encodeURIComponent(c.id)}/shipping-options`)).data;
+    setOptions(list);
+    setNoShipping(list.length === 0 ? countryName(c.shippingAddress?.countryCode ?? "") : null);
+    return list;
+  };
+
+  onMount(async () => {
+    try {
+      const c = await loadCart();
+      if (c) {
+        const a = c.shippingAddress;
+        setForm({
+          ...EMPTY, email: c.email ?? "",
+          ...(a && {
+            firstName: a.firstName, lastName: a.lastName, company: a.company ?? "", line1: a.line1, line2: a.line2 ?? "", city: a.city,
+            postalCode: a.postalCode, region: a.region ?? "", countryCode: a.countryCode, phone: a.phone ?? "",
+          }),
+        });
+        if (c.email && a) {
+          setSaved(JSON.stringify(body(form)));
+          await askOptions(c);
+        }
+      }
+    } catch (e) {
+      setLoadError(e);
+    } finally {
+      setLoaded(true);
+    }
+  });
+
+  /** Saves contact and address, then reads the options for it; the cheapest is chosen when none (or a gone one) was. */
+  const saveAddress = async (): Promise<boolean> => {
+    setAddressError(null);
+    setErrors({});
+    setShippingError(null);
+    const b = body(form);
+    try {
+      const c = await updateCart(b);
+      setSaved(JSON.stringify(b));
+      const list = await askOptions(c);
+      if (list.length > 0 && !list.some((o) => o.id === c.shippingMethod?.optionId)) await chooseShipping(list[0]!.id);
+      return list.length > 0;
+    } catch (e) {
+      setAddressError(e);
+      setErrors(fieldErrors(e));
+      return false;
+    }
+  };
+
+  const submitAddress = async (ev: SubmitEvent) => {
+    ev.preventDefault();
+    setAddressBusy(true);
+    try {
+      if (await saveAddress()) document.getElementById("shipping-title")?.focus();
+    } finally {
+      setAddressBusy(false);
+    }
+  };
+
+  const pickShipping = async (optionId: string) => {
+    setShippingError(null);
+    try {
+      await chooseShipping(optionId);
+    } catch (e) {
+      setShippingError(e);
+    }
+  };
+
+  const payFailed = async (e: unknown) => {
+    setPayError(e);
+    setPayMessage(undefined);
+    if (!(e instanceof ApiError)) return;
+    if (e.reason === "payment.provider_not_enabled") setStripeOnly(true);
+    if (e.reason === "cart.insufficient_stock") {
+      const available = detailNumber(e, "available");
+      const title = cart()?.lines.find((l) => l.variantId === e.details?.variantId)?.title ?? "one of your items";
+      setPayMessage(`Sorry, ${available ? `only ${available} of ${title} ${available === 1 ? "is" : "are"} left` : `${title} has just sold out`}. Nothing was charged. Update your cart, then pay again.`);
+    }
+    // The cart may have moved (stock, another tab, a completed order): show it as it is now.
+    await loadCart().catch(() => {});
+  };
+
+  const pay = async (ev: SubmitEvent) => {
+    ev.preventDefault();
+    const digits = card().replace(/[\s-]/g, "");
+    if (!/^\d{12,19}$/.test(digits)) {
+      setCardError("Enter the card number: 12 to 19 digits.");
+      return;
+    }
+    setCardError(null);
+    setPaying(true);
+    setPayError(null);
+    setPayMessage(undefined);
+    try {
+      if (dirty()) {
+        // The buyer edited the address after choosing shipping: save it first, and stop if its options differ.
+        const before = cart()?.shippingMethod?.optionId;
+        if (!(await saveAddress())) return;
+        if (cart()?.shippingMethod?.optionId !== before) {
+          setPayMessage("Your new address has different shipping options. Check the shipping method, then pay again.");
+          setPayError(new ApiError(409, "CONFLICT", "checkout.shipping_changed", "", null, undefined));
+          return;
+        }
+      }
+      const c = cart();
+      if (!c) throw new ApiError(404, "NOT_FOUND", "cart.not_found", "", null, undefined);
+      const cartPath = `/v1/store/carts/${encodeURIComponent(c.id)}`;
+      await api.post<PaymentSession>(`${cartPath}/payment`, { provider: "sandbox", data: { card: digits } });
+      // A fresh key per attempt: a retry after a lost answer would reuse it, a new click is a new attempt.
+      const order = await api.post<Order>(`${cartPath}/complete`, undefined, uuid());
+      const last = completed(order);
+      navigate(last ? orderHref(last) : "/", { state: { placed: true } });
+    } catch (e) {
+      await payFailed(e);
+    } finally {
+      setPaying(false);
+    }
+  };
+
+  const cardId = createUniqueId();
+  const ready = () => !!cart()?.shippingMethod && !!options()?.length;
+
+  return (
+    <>
+      <h1 class="text-3xl font-bold mt-0 mb-6">Checkout</h1>
+      <Show when={loadError()}>
+        <ErrorAlert error={loadError()} />
+      </Show>
+      <Show when={loaded()} fallback={<Loading label="Loading your cart…" />}>
+        <Show
+          when={cart() && cart()!.lines.length > 0 && cart()}
+          fallback={
+            <Show when={!loadError()}>
+              <p>Your cart is empty.</p>
+              <p><A href="/" class="link">Continue shopping</A></p>
+            </Show>
+          }
+        >
+          {(c) => (
+            <div class="grid gap-10 md:grid-cols-[1fr_340px]">
+              <div class="flex flex-col gap-10">
+                <section aria-labelledby="address-title">
+                  <h2 id="address-title" class="text-xl font-semibold mt-0 mb-4">Contact and delivery</h2>
+                  <form class="grid gap-4 sm:grid-cols-2" onSubmit={submitAddress}>
+                    <Field class="sm:col-span-2" label={LABELS.email} type="email" autocomplete="email" required value={form.email}
+                      onInput={(e) => setForm("email", e.currentTarget.value)} error={errors().email} hint="For your order confirmation." />
+                    <Field label={LABELS.firstName} autocomplete="given-name" required value={form.firstName} onInput={(e) => setForm("firstName", e.currentTarget.value)} error={errors().firstName} />
+                    <Field label={LABELS.lastName} autocomplete="family-name" required value={form.lastName} onInput={(e) => setForm("lastName", e.currentTarget.value)} error={errors().lastName} />
+                    <Field class="sm:col-span-2" label={LABELS.company} optional autocomplete="organization" value={form.company} onInput={(e) => setForm("company", e.currentTarget.value)} error={errors().company} />
+                    <Field class="sm:col-span-2" label={LABELS.line1} autocomplete="address-line1" required value={form.line1} onInput={(e) => setForm("line1", e.currentTarget.value)} error={errors().line1} />
+                    <Field class="sm:col-span-2" label={LABELS.line2} optional autocomplete="address-line2" value={form.line2} onInput={(e) => setForm("line2", e.currentTarget.value)} error={errors().line2} />
+                    <Field label={LABELS.postalCode} autocomplete="postal-code" required value={form.postalCode} onInput={(e) => setForm("postalCode", e.currentTarget.value)} error={errors().postalCode} />
+                    <Field label={LABELS.city} autocomplete="address-level2" required value={form.city} onInput={(e) => setForm("city", e.currentTarget.value)} error={errors().city} />
+                    <CountrySelect value={form.countryCode} onChange={(v) => setForm("countryCode", v)} error={errors().countryCode} />
+                    <Field label={LABELS.region} optional autocomplete="address-level1" value={form.region} onInput={(e) => setForm("region", e.currentTarget.value)} error={errors().region} />
+                    <Field class="sm:col-span-2" label={LABELS.phone} optional type="tel" autocomplete="tel" value={form.phone} onInput={(e) => setForm("phone", e.currentTarget.value)} error={errors().phone}
+                      hint="Only for the carrier, if they need to reach you." />
+                    <div class="sm:col-span-2">
+                      <Show when={addressError()}>
+                        <ErrorAlert error={addressError()} />
+                      </Show>
+                      <button type="submit" class="btn-primary" disabled={addressBusy()}>
+                        {addressBusy() ? "Saving…" : saved() && !dirty() ? "Update shipping options" : "Continue to shipping"}
+                      </button>
+                    </div>
+                  </form>
+                </section>
+
+                <section aria-labelledby="shipping-title">
+                  <h2 id="shipping-title" tabindex="-1" class="text-xl font-semibold mt-0 mb-4">Shipping</h2>
+                  <Show when={noShipping() !== null}>
+                    <div role="alert" class="alert-err">
+                      <p class="m-0 font-medium">Sorry, we do not ship to {noShipping()} yet.</p>
+                      <p class="m-0 mt-1">Choose another country for delivery.</p>
+                    </div>
+                  </Show>
+                  <Show when={options() && options()!.length > 0} fallback={<Show when={noShipping() === null}><p class="text-muted m-0">Enter your address to see the shipping options.</p></Show>}>
+                    <fieldset class="m-0 p-0">
+                      <legend class="sr-only">Shipping method</legend>
+                      <div class="flex flex-col gap-2">
+                        <For each={options()!}>
+                          {(o) => (
+                            <label class="card px-4 py-3 flex items-center gap-3 cursor-pointer" classList={{ "border-ink": c().shippingMethod?.optionId === o.id }}>
+                              <input type="radio" name="shipping" value={o.id} checked={c().shippingMethod?.optionId === o.id} onChange={() => void pickShipping(o.id)} />
+                              <span class="flex-1">{o.name} <span class="text-muted">· {o.carrier}</span></span>
+                              <span class="tabular font-medium">{o.free ? "Free" : money(o.price)}</span>
+                            </label>
+                          )}
+                        </For>
+                      </div>
+                    </fieldset>
+                    <Show when={shippingError()}>
+                      <ErrorAlert error={shippingError()} />
+                    </Show>
+                  </Show>
+                </section>
+
+                <section aria-labelledby="payment-title">
+                  <h2 id="payment-title" class="text-xl font-semibold mt-0 mb-4">Payment</h2>
+                  <Show when={!sandboxOnly()} fallback={<div role="alert" class="alert-warn"><p class="m-0">{STRIPE_ONLY}</p></div>}>
+                    <Show when={ready()} fallback={<p class="text-muted m-0">Choose a shipping method first.</p>}>
+                      <form onSubmit={pay} class="flex flex-col gap-4">
+                        <div>
+                          <label class="label" for={cardId}>Card number</label>
+                          <input id={cardId} class="input max-w-sm tabular" inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242"
+                            value={card()} onInput={(e) => setCard(e.currentTarget.value)}
+                            aria-invalid={cardError() ? "true" : undefined} aria-describedby={`${cardId}-hint${cardError() ? ` ${cardId}-err` : ""}`} />
+                          <Show when={cardError()}>
+                            <p id={`${cardId}-err`} class="text-sm text-err mt-1 mb-0">{cardError()}</p>
+                          </Show>
+                          <div id={`${cardId}-hint`} class="hint">
+                            <p class="m-0">This is a test shop: no real card is charged. Test cards:</p>
+                            <ul class="m-0 pl-5">
+                              <For each={TEST_CARDS}>{(t) => <li><span class="tabular">{t.number}</span> {t.what}</li>}</For>
+                            </ul>
+                          </div>
+                        </div>
+                        <Show when={payError()}>
+                          <ErrorAlert error={payError()} message={payMessage() ?? describe(payError())}>
+                            <Show when={payError() instanceof ApiError && ["cart.insufficient_stock", "cart.prices_changed", "cart.variant_unavailable"].includes((payError() as ApiError).reason)}>
+                              <p class="m-0 mt-2"><A href="/cart" class="link">Go to your cart</A></p>
+                            </Show>
+                          </ErrorAlert>
+                        </Show>
+                        <div>
+                          <button type="submit" class="btn-primary" disabled={paying()}>
+                            {paying() ? "Placing your order…" : `Pay ${money(c().total)}`}
+                          </button>
+                        </div>
+                      </form>
+                    </Show>
+                  </Show>
+                </section>
+              </div>
+
+              <aside aria-labelledby="summary-title" class="card p-5 h-fit">
+                <h2 id="summary-title" class="text-lg font-semibold mt-0 mb-3">Your order</h2>
+                <ul class="list-none m-0 p-0 mb-4 text-sm">
+                  <For each={c().lines}>
+                    {(l) => (
+                      <li class="flex justify-between gap-3 py-1">
+                        <span>{l.title} × {l.quantity}</span>
+                        <span class="tabular">{money(l.total)}</span>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+                <TotalsTable totals={c()} shippingKnown={c().shippingMethod !== null} taxEstimated={c().taxEstimated} />
+                <p class="text-sm mt-3 mb-0"><A href="/cart" class="link">Edit cart</A></p>
+              </aside>
+            </div>
+          )}
+        </Show>
+      </Show>
+    </>
+  );
+}
+
+function CountrySelect(props: { value: string; onChange: (code: string) => void; error?: string | undefined }) {
+  const id = createUniqueId();
+  return (
+    <div>
+      <label class="label" for={id}>{LABELS.countryCode}</label>
+      <select id={id} class="input" required autocomplete="country" aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={props.error ? `${id}-err` : undefined} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <option value="" selected={props.value === ""}>Choose a country</option>
+        <For each={COUNTRIES}>{(c) => <option value={c.code} selected={c.code === props.value}>{c.name}</option>}</For>
+      </select>
+      <Show when={props.error}>
+        <p id={`${id}-err`} class="text-sm text-err mt-1 mb-0">{props.error}</p>
+      </Show>
+    </div>
+  );
+}
