@@ -17,6 +17,8 @@ test("an empty data dir gets a seeded demo store with generated keys; a restart 
   expect(pub).toMatchObject({ id: c.storeId, name: "Trafi Demo Store", defaultCurrency: "EUR" });
   const settings = await (await t.request("/v1/admin/settings", { headers: adminHeaders(c.secretKey) })).json();
   expect(settings.timezone).toBe("Europe/Paris"); // seeded
+  // The reference storefront at / sells from the demo store: order e-mails link there.
+  expect(settings).toMatchObject({ storefrontUrl: t.platform.config.publicUrl, returnWindowDays: 30 });
 
   const again = await ensureDemoStore(t.platform);
   expect(again).toEqual({ kind: "reused", credentials: c });

@@ -1,5 +1,6 @@
 -- Returns (RMA) of shipped order lines (orders/returns.ts); a refund may name the return it pays back; a store may
--- let buyers start returns from the storefront for a number of days after shipping.
+-- let buyers start returns from the storefront for a number of days after shipping, and names its storefront's
+-- address so order e-mails link to the buyer's order page.
 CREATE TABLE `returns` (
 	`id` text PRIMARY KEY NOT NULL,
 	`order_id` text NOT NULL,
@@ -18,4 +19,5 @@ CREATE TABLE `returns` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `returns_order_number_uq` ON `returns` (`order_id`,`number`);--> statement-breakpoint
 ALTER TABLE `store_settings` ADD `return_window_days` integer;--> statement-breakpoint
+ALTER TABLE `store_settings` ADD `storefront_url` text;--> statement-breakpoint
 ALTER TABLE `refunds` ADD `return_id` text;

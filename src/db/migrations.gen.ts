@@ -167,11 +167,12 @@ export const embeddedMigrations: { readonly control: readonly EmbeddedMigration[
     },
     {
       "tag": "0004_returns",
-      "hash": "6de5a246150822d7e7ebffd6ce5f6bce6b55f00c7d5f5d96c5d6f398eb090a9f",
+      "hash": "2b60f69d53edf7c47c75a4bc8c355743b37492cc2c03b41b3066c2c6c4e21ce5",
       "statements": [
-        "-- Returns (RMA) of shipped order lines (orders/returns.ts); a refund may name the return it pays back; a store may\n-- let buyers start returns from the storefront for a number of days after shipping.\nCREATE TABLE `returns` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`order_id` text NOT NULL,\n\t`number` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`lines` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`note` text,\n\t`restocked` integer DEFAULT false NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`received_at` integer,\n\t`cancelled_at` integer,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action\n);",
+        "-- Returns (RMA) of shipped order lines (orders/returns.ts); a refund may name the return it pays back; a store may\n-- let buyers start returns from the storefront for a number of days after shipping, and names its storefront's\n-- address so order e-mails link to the buyer's order page.\nCREATE TABLE `returns` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`order_id` text NOT NULL,\n\t`number` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`lines` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`note` text,\n\t`restocked` integer DEFAULT false NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`received_at` integer,\n\t`cancelled_at` integer,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action\n);",
         "CREATE UNIQUE INDEX `returns_order_number_uq` ON `returns` (`order_id`,`number`);",
         "ALTER TABLE `store_settings` ADD `return_window_days` integer;",
+        "ALTER TABLE `store_settings` ADD `storefront_url` text;",
         "ALTER TABLE `refunds` ADD `return_id` text;"
       ]
     }

@@ -67,7 +67,8 @@ describe("the storefront at /", () => {
     expect((await configured.request("/v1/openapi.json")).headers.get("content-type")).toContain("application/json");
     expect(await (await configured.request("/docs")).text()).toContain("Trafi API reference");
     expect(await (await configured.request("/admin/orders")).text()).not.toContain("trafi-publishable-key");
-    for (const path of ["/v1", "/v1/nothing-here", "/v1/store/nothing", "/docs/nothing", "/health/nothing", "/media/store_x/y.png", "/assets", "/assets/a/b.js"]) {
+    for (const path of ["/v1", "/v1/nothing-here", "/v1/store/nothing", "/docs/nothing", "/health/nothing", "/media/store_x/y.png", "/assets", "/assets/a/b.js",
+      "/.well-known/security.txt", "/.well-known/acme-challenge/x", "/robots.txt", "/favicon.ico", "/sitemap.xml"]) {
       const res = await configured.request(path);
       expect(res.status, path).toBe(404);
       expect(await res.text(), path).not.toContain("trafi-publishable-key");

@@ -3,8 +3,8 @@
 // default: `bun run build:web`). Hashed assets live at /assets/:name, immutable for a year; index.html is never
 // cached. Every other GET that no route claims answers index.html, so deep links (/products/classic-tee,
 // /orders/ord_…?token=…) reload into the app; paths under the server's own prefixes (/v1, /admin, /docs, /health,
-// /assets, /media) stay 404s. The plugin is registered last (routes.ts) and its wildcard is the router's last resort:
-// API routes always win.
+// /assets, /media, /.well-known) and well-known file names (robots.txt, favicon.ico…) stay 404s. The plugin is
+// registered last (routes.ts) and its wildcard is the router's last resort: API routes always win.
 //
 // The store the app sells from is chosen by a publishable key written into index.html as
 // <meta name="trafi-publishable-key">: TRAFI_STOREFRONT_KEY, or else the demo store's, read from its credentials
@@ -39,8 +39,11 @@ export function setStorefrontSource(s: StorefrontSource): void {
 }
 
 /** Paths that belong to the server itself: an unknown one is a 404, never the storefront app. */
-const RESERVED = ["/v1", "/admin", "/docs", "/health", "/assets", "/media"];
-const reserved = (path: string) => RESERVED.some((p) => path === p || path.startsWith(`${p}/`));
+const RESERVED = ["/v1", "/admin", "/docs", "/health", "/assets", "/media", "/.well-known"];
+// Files crawlers and browsers ask for by name: an HTML page under their name would be read as garbage (a robots.txt
+// of HTML, an ACME or security.txt lookup answered 200).
+const FILES = new Set(["/robots.txt", "/favicon.ico", "/sitemap.xml", "/apple-touch-icon.png"]);
+const reserved = (path: string) => FILES.has(path) || RESERVED.some((p) => path === p || path.startsWith(`${p}/`));
 
 function resolve(rel: string): string | null {
   if (source.kind === "embedded") return source.files[rel] ?? null;

@@ -1,7 +1,9 @@
 // The reference storefront at / against the demo store: a buyer browses, adds a product to the cart, checks out as a
 // guest (a country the store does not ship to is refused in words; a declined card loses nothing), pays with the
 // sandbox card and lands on the order page; once shipped, the buyer starts a return there. axe finds no problem at
-// all (any impact, best practices included) on the home, product, cart, checkout and order pages.
+// all (any impact, best practices included) on the home, product, cart, checkout and order pages. The buyer is charged
+// only the total the Pay button showed, an order whose answer the network lost still leads to it, and a corrupted
+// cart id in localStorage does not block the cart.
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import * as h from "./harness.ts";
@@ -9,6 +11,28 @@ import type { E2EServer } from "./harness.ts";
 
 async function noAxeProblems(page: Page): Promise<void> {
   expect(await h.axeProblems(page, { all: true })).toEqual([]);
+}
+
+const ADDRESS = { firstName: "Ada", lastName: "Lovelace", line1: "1 rue de Rivoli", city: "Paris", postalCode: "75001", countryCode: "FR" };
+
+/** An open cart (one tote bag) with e-mail, address and the first shipping option, ready to pay; returns its id. */
+async function readyCart(s: E2EServer, email: string, address: Record<string, string> = ADDRESS): Promise<string> {
+  const product = (await s.store<{ variants: { id: string }[] }>("/v1/store/products/canvas-tote-bag")).body;
+  const cart = await s.store<{ id: string }>("/v1/store/carts", { method: "POST", json: { email, items: [{ variantId: product.variants[0]!.id, quantity: 1 }] } });
+  expect(cart.status).toBe(201);
+  const id = cart.body.id;
+  expect((await s.store(`/v1/store/carts/${id}`, { method: "PATCH", json: { shippingAddress: address } })).status).toBe(200);
+  const options = await s.store<{ data: { id: string }[] }>(`/v1/store/carts/${id}/shipping-options`);
+  expect((await s.store(`/v1/store/carts/${id}/shipping-method`, { method: "PUT", json: { optionId: options.body.data[0]!.id } })).status).toBe(200);
+  return id;
+}
+
+/** The checkout page of that cart (its id put where the storefront keeps it). */
+async function openCheckout(s: E2EServer, page: Page, cartId: string): Promise<void> {
+  await page.goto(`${s.url}/`);
+  await page.evaluate((id) => localStorage.setItem("trafi.cartId", id), cartId);
+  await page.goto(`${s.url}/checkout`);
+  await page.getByLabel("Card number").waitFor();
 }
 
 describe("reference storefront", () => {
@@ -270,6 +294,97 @@ describe("reference storefront", () => {
     await page.keyboard.press("Enter"); // submits the payment form
     await page.getByRole("heading", { name: /^Order #\d+$/, level: 1 }).waitFor();
     await h.shot(page, "storefront-keyboard-order");
+    await context.close();
+  }, 60_000);
+
+  test("the buyer is charged the amount the Pay button showed, even after editing the country", async () => {
+    const { context, page } = await s.newPage();
+    // A store whose prices exclude tax (US-style), so the destination's VAT rate changes the total.
+    expect((await s.admin("/v1/admin/tax-settings", { method: "PATCH", json: { pricesIncludeTax: false } })).status).toBe(200);
+    try {
+      const id = await readyCart(s, "vat@example.com", { ...ADDRESS, countryCode: "DK", postalCode: "1050", city: "København" });
+      await openCheckout(s, page, id);
+      const pay = page.getByRole("button", { name: /^Pay / });
+      const shown = (await pay.textContent())!;
+      // Same shipping zone (Standard EU), another VAT rate: DK → DE; the buyer edits the country and pays at once.
+      await page.getByLabel("Country").selectOption("DE");
+      await page.getByLabel("Postal code").fill("10115");
+      await page.getByLabel("City").fill("Berlin");
+      await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+      await pay.click();
+      // The address is saved, the new total is said in words and on the button, and nothing is charged yet.
+      await page.getByRole("alert").filter({ hasText: "Your total is now €45.10 — check it and pay again." }).waitFor();
+      await page.getByRole("button", { name: "Pay €45.10" }).waitFor();
+      expect(shown).not.toBe("Pay €45.10");
+      expect(new URL(page.url()).pathname).toBe("/checkout");
+      const cart = (await s.store<{ status: string; shippingAddress: { countryCode: string }; total: { amount: number } }>(`/v1/store/carts/${id}`)).body;
+      expect(cart).toMatchObject({ status: "open", shippingAddress: { countryCode: "DE" }, total: { amount: 4510 } });
+      expect(await page.getByLabel("Card number").inputValue()).toBe("4242 4242 4242 4242");
+      await noAxeProblems(page);
+      await h.shot(page, "storefront-checkout-total-changed");
+      // Paying again charges what the button now shows.
+      await page.getByRole("button", { name: "Pay €45.10" }).click();
+      await page.getByRole("heading", { name: /^Order #\d+$/, level: 1 }).waitFor();
+      const orderId = new URL(page.url()).pathname.split("/").pop()!;
+      const order = (await s.admin<{ total: { amount: number } }>(`/v1/admin/orders/${orderId}`)).body;
+      expect(order.total.amount).toBe(4510);
+    } finally {
+      await s.admin("/v1/admin/tax-settings", { method: "PATCH", json: { pricesIncludeTax: true } });
+    }
+    await context.close();
+  }, 60_000);
+
+  test("the order was placed but its answer was lost: paying again leads the buyer to the order", async () => {
+    const { context, page } = await s.newPage();
+    const id = await readyCart(s, "lost@example.com");
+    await openCheckout(s, page, id);
+    const keys: (string | undefined)[] = [];
+    page.on("request", (r) => { if (r.method() === "POST" && r.url().endsWith("/complete")) keys.push(r.headers()["idempotency-key"]); });
+    // First the shop stays unreachable: nothing is placed, the error stays in words and the cart stays.
+    await page.route("**/complete", (route) => route.abort("connectionreset"));
+    await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByRole("alert").filter({ hasText: "We could not reach the shop. Check your connection and try again." }).waitFor();
+    await page.getByRole("button", { name: /^Pay / }).waitFor();
+    expect((await s.store<{ status: string }>(`/v1/store/carts/${id}`)).body.status).toBe("open");
+    expect(await page.getByLabel("E-mail").inputValue()).toBe("lost@example.com");
+    await noAxeProblems(page);
+    expect(new Set(keys).size).toBe(1); // the attempt's retries all carried its one key
+    const firstKey = keys[0];
+    keys.length = 0;
+    await page.unroute("**/complete");
+    // Then the server places the order and its answer never reaches the browser.
+    let dropped = false;
+    await page.route("**/complete", async (route) => {
+      if (dropped) return route.continue();
+      dropped = true;
+      await route.fetch(); // the server places the order...
+      await route.abort("connectionreset"); // ...and the answer is lost
+    });
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByRole("heading", { name: /^Order #\d+$/, level: 1 }).waitFor();
+    await page.getByText("Thank you! Your order is placed.").waitFor();
+    // …/complete was asked again with the same Idempotency-Key (a new one from the first, failed attempt).
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]!);
+    expect(keys[0]).not.toBe(firstKey!);
+    const cart = (await s.store<{ status: string; orderId: string }>(`/v1/store/carts/${id}`)).body;
+    expect(cart.status).toBe("completed");
+    expect(new URL(page.url()).pathname).toBe(`/orders/${cart.orderId}`);
+    expect(JSON.parse((await page.evaluate(() => localStorage.getItem("trafi.lastOrder")))!).id).toBe(cart.orderId);
+    await context.close();
+  }, 60_000);
+
+  test("a corrupted cart id in localStorage does not block adding to the cart", async () => {
+    const { context, page } = await s.newPage();
+    await page.goto(`${s.url}/`);
+    await page.evaluate(() => localStorage.setItem("trafi.cartId", "cart_" + "X".repeat(70)));
+    await page.goto(`${s.url}/products/canvas-tote-bag`);
+    await page.getByRole("heading", { name: "Canvas Tote Bag", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.getByText(/Added 1 × Canvas Tote Bag/).waitFor();
+    await page.getByRole("link", { name: "Cart 1 item" }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("trafi.cartId"))).toMatch(/^cart_[0-9A-Z]{26}$/);
     await context.close();
   }, 60_000);
 });

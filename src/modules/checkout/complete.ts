@@ -12,6 +12,7 @@ import { dbOf, withTx } from "../../db/tx.ts";
 import { updateById } from "../../db/prepared.ts";
 import { carts, loadCart, readCart, type CartLineRow, type CartRow } from "../cart/index.ts";
 import { InsufficientStock } from "../inventory/index.ts";
+import { getSettings } from "../settings/settings.ts";
 import { stockPoliciesIn } from "../catalog/index.ts";
 import { capturedOf, getPaymentSettings, getProvider, paymentRow, payments, recordPaymentEvent, type PaymentRow } from "../payments/index.ts";
 import { capturePayment, getOrderRow, isPaid, placeOrderInTx, type OrderRow } from "../orders/index.ts";
@@ -67,6 +68,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
   // the store went live would otherwise become a paid order no money stands behind, and a store that switched to
   // manual capture (to review orders first) would still be charged at once.
   const settings = await getPaymentSettings(ctx);
+  const { storefrontUrl } = await getSettings(ctx);
   if (payment.provider === "sandbox" && settings.provider !== "sandbox") {
     await refuse(new ValidationFailed("payment.provider_not_enabled", `This store takes payments with "${settings.provider}"; the test payment of this cart cannot be used`, { field: "provider", enabled: settings.provider }));
   }
@@ -132,6 +134,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
         }),
         totals: { subtotal: priced.subtotal.amount, discountTotal: priced.discountTotal.amount, shippingTotal: priced.shippingTotal.amount, taxTotal: priced.taxTotal.amount, total: priced.total.amount },
         taxNote: priced.taxNote,
+        storefrontUrl: storefrontUrl,
       });
       const now = ctx.clock.now();
       await updateById(tx, carts, cartId, { status: "completed", orderId: placed.id, completedAt: now, updatedAt: now });

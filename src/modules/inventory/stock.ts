@@ -112,6 +112,30 @@ export async function availability(db: Db, variantId: string, now: number, locat
   return { onHand, reserved, available: onHand - reserved };
 }
 
+/** Availability and low-stock threshold of many variants in one statement (a product page's stock, GET /v1/store/stock). */
+export async function stockOfMany(db: StoreDb, variantIds: readonly string[], now: number): Promise<Map<string, Availability & { threshold: number | null }>> {
+  const rows = await prepared(db, "inventory.stockOfMany", (d) => {
+    const ids = sql.placeholder("ids");
+    const at = sql.placeholder("now");
+    return d
+      .select({
+        variantId: sql<string>`v.value`,
+        onHand: sql<number>`(select coalesce(sum(${inventoryLevels.onHand}), 0) from ${inventoryLevels} where ${inventoryLevels.variantId} = v.value)`,
+        reserved: sql<number>`(select coalesce(sum(${inventoryReservations.quantity}), 0) from ${inventoryReservations}
+          where ${inventoryReservations.variantId} = v.value and ${inventoryReservations.status} = 'active'
+            and (${inventoryReservations.expiresAt} is null or ${inventoryReservations.expiresAt} > ${at}))`,
+        threshold: sql<number | null>`(select ${inventoryItems.lowStockThreshold} from ${inventoryItems} where ${inventoryItems.variantId} = v.value)`,
+      })
+      .from(sql`json_each(${ids}) as v`)
+      .prepare();
+  }).all({ ids: JSON.stringify([...new Set(variantIds)]), now });
+  return new Map(rows.map((r) => {
+    const onHand = Number(r.onHand);
+    const reserved = Number(r.reserved);
+    return [String(r.variantId), { onHand, reserved, available: onHand - reserved, threshold: r.threshold === null ? null : Number(r.threshold) }];
+  }));
+}
+
 export async function lowStockThreshold(db: Db, variantId: string): Promise<number | null> {
   const row = (
     await prepared(dbOf(db), "inventory.threshold", (d) =>

@@ -52,3 +52,22 @@ test("unpublished products, another store's variants, unknown and malformed ids 
   const missing = await t.request("/v1/store/stock", { headers: storeHeaders(A.pk) });
   expect(missing.status).toBe(422);
 });
+
+test("a product page's 100 variants are answered in a bounded number of statements, not two per variant", async () => {
+  const ctx = await systemCtx(t.platform, A.id, "test");
+  const values = Array.from({ length: 100 }, (_, i) => `S${i}`);
+  const p = await createProduct(ctx, {
+    title: "Many sizes", status: "active", options: [{ name: "Size", values }],
+    variants: values.map((v, i) => ({ sku: `MANY-${i}`, options: { Size: v }, prices: [{ currency: "EUR", amount: 1000 }], trackInventory: true })),
+  } as never);
+  const ids = p.variants.map((v: { id: string }) => v.id);
+  for (const id of ids.slice(0, 50)) expect((await admin("/adjustments", { variantId: id, delta: 3, reason: "received" })).status).toBe(201);
+  expect(ids.join(",").length).toBeGreaterThan(3_000); // 100 ids of 30 characters: the documented maximum fits
+  const client = (await t.platform.pool.get(A.id)).client as unknown as { stats: { statements: number } };
+  const before = client.stats.statements;
+  const data = await stockOf(A.pk, ids);
+  expect(client.stats.statements - before).toBeLessThanOrEqual(4);
+  expect(data).toHaveLength(100);
+  expect(data.filter((d) => d.status === "in_stock")).toHaveLength(50);
+  expect(data.filter((d) => d.status === "out_of_stock")).toHaveLength(50);
+});

@@ -10,7 +10,7 @@ import { ErrorResponses } from "../../http/models.ts";
 import { isId } from "../../kernel/ids.ts";
 import { Int } from "../../kernel/schema.ts";
 import { getVariants } from "../catalog/index.ts";
-import { availability, lowStockThreshold } from "./stock.ts";
+import { stockOfMany } from "./stock.ts";
 
 export type StockStatus = "in_stock" | "low_stock" | "out_of_stock" | "backorder";
 
@@ -24,29 +24,30 @@ export const StoreStockView = t.Object({
   })),
 });
 
+const MAX_IDS = 100;
+// 100 ids of 30 characters and their commas: 3,099 characters; the count itself is capped in storeStock.
 const StockQuery = t.Object({
-  variantIds: t.String({ minLength: 1, maxLength: 3000, description: "comma-separated variant ids (at most 100)" }),
+  variantIds: t.String({ minLength: 1, maxLength: 4000, description: `comma-separated variant ids (at most ${MAX_IDS}; more are ignored)` }),
 });
 
-/** Stock status of published variants; unknown ids and variants of unpublished products are left out. */
+/** Stock status of published variants; unknown ids and variants of unpublished products are left out. Two reads in all. */
 export async function storeStock(ctx: Pick<Ctx, "store" | "clock">, variantIds: string[]) {
-  const ids = [...new Set(variantIds)].filter((id) => isId("var", id)).slice(0, 100);
+  const ids = [...new Set(variantIds)].filter((id) => isId("var", id)).slice(0, MAX_IDS);
   const variants = (await getVariants(ctx, ids)).filter((v) => v.productStatus === "active");
-  const now = ctx.clock.now();
+  const stock = await stockOfMany(ctx.store.db, variants.filter((v) => v.trackInventory).map((v) => v.id), ctx.clock.now());
   const data: { variantId: string; status: StockStatus; available: number | null }[] = [];
   for (const v of variants) {
-    if (!v.trackInventory) {
+    const s = stock.get(v.id);
+    if (!v.trackInventory || !s) {
       data.push({ variantId: v.id, status: "in_stock", available: null });
       continue;
     }
-    const { available } = await availability(ctx.store.db, v.id, now);
-    if (available <= 0) {
+    if (s.available <= 0) {
       data.push({ variantId: v.id, status: v.allowBackorder ? "backorder" : "out_of_stock", available: null });
       continue;
     }
-    const threshold = await lowStockThreshold(ctx.store.db, v.id);
-    const low = threshold !== null && available < threshold;
-    data.push({ variantId: v.id, status: low ? "low_stock" : "in_stock", available: low ? available : null });
+    const low = s.threshold !== null && s.available < s.threshold;
+    data.push({ variantId: v.id, status: low ? "low_stock" : "in_stock", available: low ? s.available : null });
   }
   return { data };
 }

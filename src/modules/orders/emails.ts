@@ -7,9 +7,14 @@ type LineRow = typeof orderLines.$inferSelect;
 
 const customerName = (o: OrderRow) => `${o.shippingAddress.firstName} ${o.shippingAddress.lastName}`.trim().slice(0, 200);
 
-export function orderEmailData(o: OrderRow, lines: LineRow[]) {
+/** The buyer's order page on the store's storefront: the id and the order's read token (as the API takes them). */
+export const orderPageUrl = (storefrontUrl: string, o: Pick<OrderRow, "id" | "token">) =>
+  `${storefrontUrl}/orders/${encodeURIComponent(o.id)}?token=${encodeURIComponent(o.token)}`;
+
+export function orderEmailData(o: OrderRow, lines: LineRow[], storefrontUrl: string | null = null) {
   const m = (amount: number) => ({ amount, currency: o.currency });
   return {
+    ...(storefrontUrl ? { orderUrl: orderPageUrl(storefrontUrl, o) } : {}),
     orderNumber: String(o.number),
     customerName: customerName(o),
     lines: lines.map((l) => ({ title: l.title.slice(0, 200), ...(l.sku ? { sku: l.sku.slice(0, 80) } : {}), quantity: l.quantity, unitPrice: m(l.unitPrice), total: m(l.total) })),

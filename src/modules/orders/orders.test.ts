@@ -198,4 +198,30 @@ describe("orders", () => {
       });
     }
   });
+
+  test("the confirmation e-mail links to the buyer's order page when the store names its storefront; the URL is checked", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 5);
+    const place = async (email: string) => {
+      const id = await f.readyCart([{ variantId: v, quantity: 1 }], email);
+      await f.pay(id);
+      return (await f.complete(id)).body;
+    };
+    const store = await f.t.platform.pool.get(f.s.id);
+    const mail = async (orderId: string) =>
+      JSON.parse(String((await store.client.execute({ sql: "select payload from outbox where key = ?", args: [`receipt:${orderId}`] })).rows[0]!.payload));
+    const before = await place("a@example.com");
+    expect((await mail(before.id)).data.orderUrl).toBeUndefined();
+    for (const bad of ["ftp://shop.example.com", "https://shop.example.com/?x=1", "https://user:pw@shop.example.com", "shop.example.com", "https://shop.example.com/#top"]) {
+      const r = await f.admin("/settings", { method: "PATCH", json: { storefrontUrl: bad } });
+      expect(r.status, bad).toBe(422);
+      expect(r.body.error.reason).toBe("settings.invalid_storefront_url");
+    }
+    const set = await f.admin("/settings", { method: "PATCH", json: { storefrontUrl: "https://shop.example.com/fr/" } });
+    expect(set.body.storefrontUrl).toBe("https://shop.example.com/fr");
+    const after = await place("b@example.com");
+    expect((await mail(after.id)).data.orderUrl).toBe(`https://shop.example.com/fr/orders/${after.id}?token=${after.token}`);
+    // The link is the buyer's: it opens the order with its token.
+    expect((await f.store(`/orders/${after.id}?token=${new URL((await mail(after.id)).data.orderUrl).searchParams.get("token")}`)).status).toBe(200);
+  });
 });

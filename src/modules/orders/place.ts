@@ -36,6 +36,8 @@ export interface PlaceOrderInput {
   lines: Array<{ variantId: string; title: string; sku: string | null; quantity: number; unitPrice: number; total: number; taxTotal: number; taxLines: TaxLineRow[]; policy: StockPolicy }>;
   totals: { subtotal: number; discountTotal: number; shippingTotal: number; taxTotal: number; total: number };
   taxNote: string | null;
+  /** The store's storefront address (settings): the confirmation e-mail links to the buyer's order page there. */
+  storefrontUrl?: string | null;
 }
 
 /** Next order number: a counter row bumped in the caller's transaction, so numbers are dense and never reused. */
@@ -89,7 +91,7 @@ export async function placeOrderInTx(tx: StoreTx, ctx: AuditCtx, input: PlaceOrd
     await addPaidTimeline(tx, now, id, paid, input.totals.total, input.currency);
   }
   await recordAudit(tx, ctx, { action: "order.placed", targetType: "order", targetId: id, after: { number, email: input.email, total: input.totals.total, currency: input.currency, status: input.status, paymentId: input.paymentId } });
-  await addOutbox(tx, now, { topic: "email.send", key: `receipt:${id}`, payload: { template: "order_confirmation", to: input.email, data: orderEmailData(order, lineRows) } });
+  await addOutbox(tx, now, { topic: "email.send", key: `receipt:${id}`, payload: { template: "order_confirmation", to: input.email, data: orderEmailData(order, lineRows, input.storefrontUrl ?? null) } });
   // The whole order rides along (the API's shape): a warehouse or ERP needs the lines and the address to act on it,
   // without a read back that could see a later state.
   const event = { orderId: id, number, email: input.email, total: { amount: order.total, currency: order.currency }, order: baseView(order, lineRows) };

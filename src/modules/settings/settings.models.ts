@@ -8,6 +8,7 @@ export const SettingsView = t.Object({
   timezone: t.String({ description: "IANA time zone" }),
   supportEmail: t.Union([t.String(), t.Null()]),
   returnWindowDays: t.Union([Int(), t.Null()], { description: "days after shipping during which buyers may start a return from the storefront; null: only the merchant can" }),
+  storefrontUrl: t.Union([t.String(), t.Null()], { description: "order e-mails link to <storefrontUrl>/orders/<id>?token=…; null: no link" }),
   revision: Int({ description: "Incremented by every update" }),
   createdAt: t.String({ format: "date-time" }),
   updatedAt: t.String({ format: "date-time" }),
@@ -20,6 +21,8 @@ export const UpdateSettingsBody = t.Object(
     timezone: t.Optional(t.String({ minLength: 1, maxLength: 64 })),
     supportEmail: t.Optional(t.Union([t.String({ format: "email", maxLength: 254 }), t.Null()])),
     returnWindowDays: t.Optional(t.Union([Int({ minimum: 1, maximum: 365 }), t.Null()])),
+    // Well under the e-mail templates' 2,048-character links: the order path and token are added to it.
+    storefrontUrl: t.Optional(t.Union([t.String({ minLength: 1, maxLength: 1500 }), t.Null()])),
   },
   { additionalProperties: false },
 );

@@ -12,6 +12,8 @@ export const storeSettings = sqliteTable(
     supportEmail: text("support_email"),
     /** Days after shipping during which a buyer may start a return from the storefront; null: only the merchant can. */
     returnWindowDays: integer("return_window_days"),
+    /** The storefront's address: order e-mails link to <storefrontUrl>/orders/<id>?token=…; null: no link. */
+    storefrontUrl: text("storefront_url"),
     /** Incremented by every update: concurrent writers are serialized, so no update is ever lost. */
     revision: integer("revision").notNull().default(0),
     createdAt: integer("created_at").notNull(),

@@ -17,6 +17,7 @@ export interface Settings {
   timezone: string;
   supportEmail: string | null;
   returnWindowDays: number | null;
+  storefrontUrl: string | null;
   revision: number;
   createdAt: string;
   updatedAt: string;
@@ -29,6 +30,7 @@ const view = (storeId: string, r: Row): Settings => ({
   timezone: r.timezone,
   supportEmail: r.supportEmail,
   returnWindowDays: r.returnWindowDays,
+  storefrontUrl: r.storefrontUrl,
   revision: r.revision,
   createdAt: new Date(r.createdAt).toISOString(),
   updatedAt: new Date(r.updatedAt).toISOString(),
@@ -40,16 +42,30 @@ export interface InitialSettings {
   timezone: string;
 }
 
-function check(input: Partial<InitialSettings>): void {
+function check(input: Partial<InitialSettings> & { storefrontUrl?: string | null }): void {
   if (input.defaultCurrency !== undefined && !isCurrency(input.defaultCurrency)) {
     throw new ValidationFailed("settings.unknown_currency", "defaultCurrency must be a supported ISO 4217 code such as EUR", {
       field: "defaultCurrency",
     });
   }
+  if (input.storefrontUrl) checkStorefrontUrl(input.storefrontUrl);
   if (input.timezone !== undefined && !isTimeZone(input.timezone)) {
     throw new ValidationFailed("settings.unknown_timezone", "timezone must be an IANA time zone such as Europe/Paris", {
       field: "timezone",
     });
+  }
+}
+
+/** Buyers are sent there (order e-mails): an http(s) address with a host, and nothing after the path. */
+function checkStorefrontUrl(u: string): void {
+  let url: URL | null = null;
+  try {
+    url = /[\s\x00-\x1f\x7f]/.test(u) ? null : new URL(u);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.hostname === "" || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw new ValidationFailed("settings.invalid_storefront_url", "storefrontUrl must be an http(s) address such as https://shop.example.com, without query, fragment or credentials", { field: "storefrontUrl" });
   }
 }
 
@@ -77,9 +93,11 @@ export function getSettings(ctx: Ctx): Promise<Settings> {
 
 export async function updateSettings(
   ctx: Ctx,
-  patch: Partial<InitialSettings> & { supportEmail?: string | null; returnWindowDays?: number | null },
+  patch: Partial<InitialSettings> & { supportEmail?: string | null; returnWindowDays?: number | null; storefrontUrl?: string | null },
 ): Promise<Settings> {
   check(patch);
+  // Stored without a trailing slash: links are built as <storefrontUrl>/orders/….
+  if (patch.storefrontUrl) patch = { ...patch, storefrontUrl: patch.storefrontUrl.replace(/\/+$/, "") };
   const row = await withTx(ctx, async (tx) => {
     const before = (await tx.select().from(storeSettings).where(eq(storeSettings.id, 1)))[0];
     const updated = await tx

@@ -17,7 +17,7 @@ export interface Category { id: string; name: string; handle: string; descriptio
 export interface Collection { id: string; title: string; handle: string; description: string; productIds: string[] }
 export interface StockLevel { variantId: string; trackInventory: boolean; onHand: number; reserved: number; available: number; lowStockThreshold: number | null }
 export interface Location { id: string; name: string; isDefault: boolean }
-export interface Settings { storeId: string; name: string; defaultCurrency: string; timezone: string; supportEmail: string | null; returnWindowDays: number | null; revision: number }
+export interface Settings { storeId: string; name: string; defaultCurrency: string; timezone: string; supportEmail: string | null; returnWindowDays: number | null; storefrontUrl: string | null; revision: number }
 export interface ApiKey {
   id: string; type: "publishable" | "secret"; name: string; tokenHint: string; scopes: string[];
   createdAt: string; lastUsedAt: string | null; revokedAt: string | null; expiresAt: string | null;

@@ -1,6 +1,7 @@
 // The buyer's cart: its id kept in localStorage, its latest server view in a signal (the header's count reads it).
 // The server computes every total; this module only sends changes and keeps the answer. A cart the server no longer
-// knows (404: expired, or another store's) or one already completed is forgotten, and the next add starts a new one.
+// knows (404: expired, or another store's), one already completed, or a stored id that is not a cart id at all (edited
+// or corrupted localStorage; the API refuses it with 422) is forgotten, and the next add starts a new one.
 import { createStore, reconcile } from "solid-js/store";
 import { ApiError, api } from "./api.ts";
 import { CART_KEY, LAST_ORDER_KEY, storage, type LastOrder } from "./storage.ts";
@@ -21,7 +22,24 @@ function forget(): void {
   setCart(null);
 }
 
-const isGone = (e: unknown) => e instanceof ApiError && (e.status === 404 || e.reason === "cart.completed");
+/** The shape of the ids the API gives carts (src/kernel/ids.ts: a prefix and a ULID). */
+const CART_ID = /^cart_[0-9A-Z]{26}$/;
+
+/** The stored cart id, or null; one that cannot be a cart id is dropped rather than sent. */
+function storedId(): string | null {
+  const id = storage.get(CART_KEY);
+  if (id !== null && !CART_ID.test(id)) {
+    storage.remove(CART_KEY);
+    return null;
+  }
+  return id;
+}
+
+/** 422 whose issues name the path's cart id (/id): the API will never know that cart. */
+const badId = (e: ApiError) =>
+  e.status === 422 && Array.isArray(e.details?.issues) && (e.details.issues as { path?: unknown }[]).some((i) => i?.path === "/id");
+
+const isGone = (e: unknown) => e instanceof ApiError && (e.status === 404 || e.reason === "cart.completed" || badId(e));
 
 /** Keeps a cart answer from any call (the checkout's too). */
 export function keep(c: Cart): Cart {
@@ -35,7 +53,7 @@ export function keep(c: Cart): Cart {
 }
 
 export async function loadCart(): Promise<Cart | null> {
-  const id = storage.get(CART_KEY);
+  const id = storedId();
   if (!id) {
     setCart(null);
     return null;
@@ -53,7 +71,7 @@ export async function loadCart(): Promise<Cart | null> {
 }
 
 export async function addToCart(variantId: string, quantity: number): Promise<Cart> {
-  const id = storage.get(CART_KEY);
+  const id = storedId();
   if (id) {
     try {
       return keep(await api.post<Cart>(`${path(id)}/lines`, { variantId, quantity }));
@@ -67,7 +85,7 @@ export async function addToCart(variantId: string, quantity: number): Promise<Ca
 
 /** Runs a change of the current cart; a cart that is gone is forgotten before the error reaches the page. */
 async function change(fn: (id: string) => Promise<Cart>): Promise<Cart> {
-  const id = cart()?.id ?? storage.get(CART_KEY);
+  const id = cart()?.id ?? storedId();
   if (!id) throw new ApiError(404, "NOT_FOUND", "cart.not_found", "no cart", null, undefined);
   try {
     return keep(await fn(id));

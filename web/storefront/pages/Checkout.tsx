@@ -1,8 +1,11 @@
 // Guest checkout in one page: contact and delivery address (PATCH the cart), shipping options for that address
 // (the store's shipping zones decide which countries work), then the sandbox card: POST …/payment, then
 // POST …/complete with a fresh Idempotency-Key per attempt. Every refusal is said in words, next to the button,
-// and nothing the buyer typed is cleared. A store that takes payments with Stripe is told apart up front: this
-// reference storefront does not load Stripe.js, so it says plainly that it takes sandbox payments only.
+// and nothing the buyer typed is cleared. The buyer pays the total the button shows: an address edited just before
+// paying is saved first, and a total it changes stops the payment. An attempt whose order was placed although its
+// answer was lost (the network dropped) still leads to the order: …/complete is asked again with the same key.
+// A store that takes payments with Stripe is told apart up front: this reference storefront does not load Stripe.js,
+// so it says plainly that it takes sandbox payments only.
 import { For, Show, createMemo, createSignal, createUniqueId, onMount } from "solid-js";
 import { createStore } from "solid-js/store";
 import { A, useNavigate } from "@solidjs/router";
@@ -64,6 +67,21 @@ function body(f: Form): { email: string; shippingAddress: Address } {
       city: f.city.trim(), postalCode: f.postalCode.trim(), region: opt(f.region), countryCode: f.countryCode, phone: opt(f.phone),
     },
   };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** POST …/complete again with an earlier attempt's key, waiting out a first request still running or a short drop. */
+async function completeAgain(cartPath: string, key: string): Promise<Order> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api.post<Order>(`${cartPath}/complete`, undefined, key);
+    } catch (e) {
+      const again = e instanceof ApiError && (e.status === 0 || e.reason === "idempotency.in_progress");
+      if (!again || attempt >= 3) throw e;
+      await sleep(400 * 2 ** attempt);
+    }
+  }
 }
 
 /** 422 issues (JSON pointers such as /shippingAddress/postalCode) → the fields they name. */
@@ -181,8 +199,38 @@ export function Checkout() {
       const title = cart()?.lines.find((l) => l.variantId === e.details?.variantId)?.title ?? "one of your items";
       setPayMessage(`Sorry, ${available ? `only ${available} of ${title} ${available === 1 ? "is" : "are"} left` : `${title} has just sold out`}. Nothing was charged. Update your cart, then pay again.`);
     }
-    // The cart may have moved (stock, another tab, a completed order): show it as it is now.
+    // The cart may have moved (stock, another tab): show it as it is now.
     await loadCart().catch(() => {});
+  };
+
+  const placed = (order: Order) => {
+    const last = completed(order);
+    navigate(last ? orderHref(last) : "/", { state: { placed: true } });
+  };
+
+  /**
+   * After a failed attempt, is there an order anyway? Yes when …/complete's answer was lost (a network error: the
+   * server may have placed it) or when the cart turns out completed (this attempt, or another tab, placed it). Then
+   * …/complete is asked again with the attempt's key: the server replays its answer, or answers a completed cart's
+   * order. True when the page was taken care of (the order shown, or its placing said in words).
+   */
+  const foundOrder = async (cartId: string, key: string, e: unknown, completing: boolean): Promise<boolean> => {
+    const cartPath = `/v1/store/carts/${encodeURIComponent(cartId)}`;
+    const lost = completing && e instanceof ApiError && e.status === 0;
+    const done = lost || (e instanceof ApiError && e.reason === "cart.completed")
+      || (await api.get<Cart>(cartPath).then((c) => c.status === "completed", () => false));
+    if (!done) return false;
+    try {
+      placed(await completeAgain(cartPath, key));
+      return true;
+    } catch (again) {
+      if (lost) return false; // still unreachable: whether the order was placed is not known, the first error stays
+      // The cart is completed but its order could not be read: say so, and keep the page (paying again on a completed
+      // cart charges nothing and leads here again).
+      setPayError(again);
+      setPayMessage("Your order is placed, but we could not show it. Check your e-mail for the confirmation, or press Pay again in a moment to see your order.");
+      return true;
+    }
   };
 
   const pay = async (ev: SubmitEvent) => {
@@ -196,14 +244,30 @@ export function Checkout() {
     setPaying(true);
     setPayError(null);
     setPayMessage(undefined);
+    // A fresh key per attempt: a retry after a lost answer reuses it, a new click is a new attempt.
+    const key = uuid();
+    const cartId = cart()?.id;
+    let completing = false;
     try {
       if (dirty()) {
-        // The buyer edited the address after choosing shipping: save it first, and stop if its options differ.
+        // The buyer edited the address after choosing shipping: save it first, and stop if its options or the total
+        // differ — the buyer pays the amount the button showed, or nothing.
         const before = cart()?.shippingMethod?.optionId;
-        if (!(await saveAddress())) return;
+        const shown = cart() ? money(cart()!.total) : null; // a string: the store's total object is updated in place
+        if (!(await saveAddress())) {
+          const e = addressError();
+          if (cartId && e instanceof ApiError && e.reason === "cart.completed") await foundOrder(cartId, key, e, false);
+          return;
+        }
         if (cart()?.shippingMethod?.optionId !== before) {
           setPayMessage("Your new address has different shipping options. Check the shipping method, then pay again.");
           setPayError(new ApiError(409, "CONFLICT", "checkout.shipping_changed", "", null, undefined));
+          return;
+        }
+        const now = cart() ? money(cart()!.total) : null;
+        if (now !== null && now !== shown) {
+          setPayMessage(`Your total is now ${now} — check it and pay again.`);
+          setPayError(new ApiError(409, "CONFLICT", "checkout.total_changed", "", null, undefined));
           return;
         }
       }
@@ -211,12 +275,10 @@ export function Checkout() {
       if (!c) throw new ApiError(404, "NOT_FOUND", "cart.not_found", "", null, undefined);
       const cartPath = `/v1/store/carts/${encodeURIComponent(c.id)}`;
       await api.post<PaymentSession>(`${cartPath}/payment`, { provider: "sandbox", data: { card: digits } });
-      // A fresh key per attempt: a retry after a lost answer would reuse it, a new click is a new attempt.
-      const order = await api.post<Order>(`${cartPath}/complete`, undefined, uuid());
-      const last = completed(order);
-      navigate(last ? orderHref(last) : "/", { state: { placed: true } });
+      completing = true;
+      placed(await api.post<Order>(`${cartPath}/complete`, undefined, key));
     } catch (e) {
-      await payFailed(e);
+      if (!(cartId && (await foundOrder(cartId, key, e, completing)))) await payFailed(e);
     } finally {
       setPaying(false);
     }
