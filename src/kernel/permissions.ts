@@ -50,6 +50,12 @@ export function isValidScope(scope: string): boolean {
   return action === "*" && resource !== undefined && RESOURCES.has(resource);
 }
 
+/** Whether an actor holds a permission (a route's own is checked by the permission macro; this is for parts of an answer). */
+export function actorHolds(actor: { type: string; scopes?: readonly string[]; permissions?: readonly string[] }, needed: Permission): boolean {
+  const held = actor.type === "key" ? actor.scopes ?? [] : actor.type === "user" ? actor.permissions ?? [] : [];
+  return grants(held, needed);
+}
+
 export function grants(scopes: readonly string[], needed: string): boolean {
   const resource = needed.slice(0, needed.indexOf(":"));
   for (const s of scopes) {

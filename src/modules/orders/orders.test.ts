@@ -49,6 +49,17 @@ describe("orders", () => {
     expect(refund.status).toBe(403);
     expect((await f.t.request("/v1/admin/customers", { headers: h })).status).toBe(403);
     expect((await f.t.request("/v1/admin/settings/payments", { headers: h })).status).toBe(403);
+    // customers:read alone reads the customer and their order count, not the orders themselves.
+    const v = await f.product(1_000, 5);
+    const cart = await f.readyCart([{ variantId: v, quantity: 1 }], "cs@example.com");
+    await f.pay(cart);
+    const order = (await f.complete(cart)).body;
+    const customerId = (await f.admin(`/orders/${order.id}`)).body.customerId;
+    const cs = adminHeaders((await f.t.platform.keys.create({ storeId: f.s.id, type: "secret", scopes: ["customers:read"] })).token);
+    const seen = await (await f.t.request(`/v1/admin/customers/${customerId}`, { headers: cs })).json();
+    expect(seen).toMatchObject({ email: "cs@example.com", ordersCount: 1, orders: [] });
+    const both = adminHeaders((await f.t.platform.keys.create({ storeId: f.s.id, type: "secret", scopes: ["customers:read", "orders:read"] })).token);
+    expect((await (await f.t.request(`/v1/admin/customers/${customerId}`, { headers: both })).json()).orders.map((o: any) => o.id)).toEqual([order.id]);
   });
 
   test("the status follows from the facts", () => {

@@ -1,4 +1,5 @@
 import { Elysia, t } from "elysia";
+import { actorHolds } from "../../kernel/permissions.ts";
 import type { Platform } from "../../platform.ts";
 import { adminAuth, storeAuth } from "../../http/auth.ts";
 import { ErrorEnvelope, ErrorResponses, pageOf } from "../../http/models.ts";
@@ -85,11 +86,12 @@ export const ordersAdminRoutes = (platform: Platform) => {
     })
     .get("/customers/:id", async ({ ctx, params }) => {
       const c = await getCustomer(ctx, params.id);
-      const orders = await listOrders(ctx, { customerId: c.id, limit: 100 });
-      return { ...customerView(c), orders: orders.data };
+      // Their orders are order data: listed only for a caller who may read orders (customers:read alone sees the count).
+      const orders = actorHolds(ctx.actor, "orders:read") ? (await listOrders(ctx, { customerId: c.id, limit: 100 })).data : [];
+      return { ...customerView(c), orders };
     }, {
       permission: "customers:read", params: Id, response: { 200: t.Object({ ...CustomerView.properties, orders: t.Array(OrderSummary) }), ...ErrorResponses },
-      detail: tags("Customers", "One customer with their latest orders"),
+      detail: tags("Customers", "One customer with their latest orders (listed only for callers that also hold orders:read)"),
     });
 };
 
