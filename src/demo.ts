@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Platform } from "./platform.ts";
 import { findDemoStore, listStores } from "./tenancy/stores.ts";
 import { runSeeders } from "./seed.ts";
-import { updateSettings } from "./modules/settings/settings.ts";
+import { normalizeStorefrontUrl, updateSettings } from "./modules/settings/settings.ts";
 import { systemCtx } from "./kernel/system-ctx.ts";
 import { randomBytes } from "node:crypto";
 import { addMembership, createUser } from "./modules/access/users.ts";
@@ -45,7 +45,14 @@ export async function ensureDemoStore(p: Platform, onStep: (msg: string) => void
   const ctx = await systemCtx(p, store.id, "demo");
   await runSeeders(ctx, (name, summary) => onStep(`seeded ${name}: ${summary}`));
   // The reference storefront at / sells from the demo store: its order e-mails link to the order page there.
-  await updateSettings(ctx, { storefrontUrl: p.config.publicUrl });
+  // A public URL that is no storefront address (a query in it) must not stop the demo store half made: no link then.
+  let storefrontUrl: string | null = null;
+  try {
+    storefrontUrl = normalizeStorefrontUrl(p.config.publicUrl);
+  } catch {
+    storefrontUrl = null;
+  }
+  if (storefrontUrl) await updateSettings(ctx, { storefrontUrl });
   const pk = await p.keys.create({ storeId: store.id, type: "publishable", name: "Demo storefront" });
   const sk = await p.keys.create({ storeId: store.id, type: "secret", name: "Demo admin" });
   const dashboardEmail = "demo@example.com";

@@ -13,7 +13,7 @@ import { outbox } from "./outbox.tables.ts";
 import { outboxPending } from "./outbox-pending.tables.ts";
 import { emailMessages } from "../modules/notifications/notifications.tables.ts";
 import { emailSendJob } from "../modules/notifications/jobs.ts";
-import { cleanCompletedJob } from "./maintenance.ts";
+import { cleanCompletedJob, outboxRescanJob } from "./maintenance.ts";
 import { runCli } from "../main.ts";
 import { TEST_MASTER_KEY } from "../testing/harness.ts";
 
@@ -270,6 +270,9 @@ describe("recurring jobs", () => {
       if (performance.now() > deadline) throw new Error("the scheduled re-scan never relayed the row");
       await Bun.sleep(10);
     }
+    // A scheduled run carries its definition's retry and timeout (bunqueue's cron defaults: 3 attempts, no timeout).
+    const fired = (await t.platform.jobs.q.getJobsAsync({ state: ["completed", "active", "waiting"], start: 0, end: 20 })).find((j) => j.name === "outbox.rescan");
+    expect(fired?.opts).toMatchObject({ attempts: outboxRescanJob.retry.attempts, timeout: outboxRescanJob.timeoutMs });
     await t.platform.jobs.stop();
     await startTestJobs(t.platform); // rescanEveryMs: null removes the schedules again
     expect(await t.platform.jobs.q.getJobSchedulers()).toEqual([]);

@@ -77,7 +77,13 @@ export const SCHEDULES = (): Array<[JobDefinition, number | "rescan"]> => [
 export async function installSchedules(runtime: JobRuntime, rescanEveryMs: number): Promise<void> {
   for (const [def, period] of SCHEDULES()) {
     const every = period === "rescan" ? rescanEveryMs : period;
-    await runtime.q.upsertJobScheduler(def.name, { every }, { name: def.name, data: { storeId: null, input: {} } });
+    // The definition's retry and timeout, as enqueue() gives every other job (bunqueue's cron defaults are 3 attempts
+    // and no timeout); a run still going when the next is due is not doubled.
+    await runtime.q.upsertJobScheduler(def.name, { every, preventOverlap: true }, {
+      name: def.name,
+      data: { storeId: null, input: {} },
+      opts: { attempts: def.retry.attempts, backoff: { type: "exponential", delay: def.retry.backoffMs }, timeout: def.timeoutMs },
+    });
   }
 }
 

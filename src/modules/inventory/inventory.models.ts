@@ -9,6 +9,10 @@ const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Un
 export const Reason = t.Union([
   t.Literal("received"), t.Literal("sold"), t.Literal("returned"), t.Literal("damaged"), t.Literal("lost"), t.Literal("correction"), t.Literal("transfer"),
 ]);
+/** What a person may write by hand: a transfer is two rows written together (POST /transfers), never one alone. */
+export const ManualReason = t.Union([
+  t.Literal("received"), t.Literal("sold"), t.Literal("returned"), t.Literal("damaged"), t.Literal("lost"), t.Literal("correction"),
+]);
 const Limit = t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20 }));
 const Cursor = t.Optional(t.String({ maxLength: 200 }));
 
@@ -35,7 +39,7 @@ export const CreateAdjustmentBody = t.Object(
     variantId: Id,
     locationId: t.Optional(Id),
     delta: Int({ minimum: -1_000_000_000, maximum: 1_000_000_000, description: "Non-zero change of on-hand stock" }),
-    reason: Reason,
+    reason: ManualReason,
     note: t.Optional(t.String({ maxLength: 500 })),
   },
   { additionalProperties: false },

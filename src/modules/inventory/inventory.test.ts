@@ -100,8 +100,12 @@ describe("adjustments and levels", () => {
     expect((await summary(v)).onHand).toBe(2);
   });
 
-  test("the API's reason list is the table's", () => {
+  test("the API's reason list is the table's; a hand-written adjustment cannot claim to be half of a transfer", async () => {
     expect(Reason.anyOf.map((x: { const: string }) => x.const)).toEqual([...ADJUSTMENT_REASONS]);
+    const v = await variant(A.id);
+    const r = await a("/adjustments", { method: "POST", json: { variantId: v, delta: 3, reason: "transfer" } });
+    expect(r.status).toBe(422);
+    expect((await summary(v)).onHand).toBe(0);
   });
 });
 

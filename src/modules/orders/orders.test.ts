@@ -223,11 +223,14 @@ describe("orders", () => {
       JSON.parse(String((await store.client.execute({ sql: "select payload from outbox where key = ?", args: [`receipt:${orderId}`] })).rows[0]!.payload));
     const before = await place("a@example.com");
     expect((await mail(before.id)).data.orderUrl).toBeUndefined();
-    for (const bad of ["ftp://shop.example.com", "https://shop.example.com/?x=1", "https://user:pw@shop.example.com", "shop.example.com", "https://shop.example.com/#top"]) {
+    for (const bad of ["ftp://shop.example.com", "https://shop.example.com/?x=1", "https://user:pw@shop.example.com", "shop.example.com", "https://shop.example.com/#top", "https://shop.example.com/?", "https://shop.example.com/#"]) {
       const r = await f.admin("/settings", { method: "PATCH", json: { storefrontUrl: bad } });
       expect(r.status, bad).toBe(422);
       expect(r.body.error.reason).toBe("settings.invalid_storefront_url");
     }
+    // Kept in the form links are built from: the e-mail templates take lowercase http(s):// links only.
+    const loud = await f.admin("/settings", { method: "PATCH", json: { storefrontUrl: "HTTPS://Shop.Example.com" } });
+    expect(loud.body.storefrontUrl).toBe("https://shop.example.com");
     const set = await f.admin("/settings", { method: "PATCH", json: { storefrontUrl: "https://shop.example.com/fr/" } });
     expect(set.body.storefrontUrl).toBe("https://shop.example.com/fr");
     const after = await place("b@example.com");

@@ -42,13 +42,12 @@ export interface InitialSettings {
   timezone: string;
 }
 
-function check(input: Partial<InitialSettings> & { storefrontUrl?: string | null }): void {
+function check(input: Partial<InitialSettings>): void {
   if (input.defaultCurrency !== undefined && !isCurrency(input.defaultCurrency)) {
     throw new ValidationFailed("settings.unknown_currency", "defaultCurrency must be a supported ISO 4217 code such as EUR", {
       field: "defaultCurrency",
     });
   }
-  if (input.storefrontUrl) checkStorefrontUrl(input.storefrontUrl);
   if (input.timezone !== undefined && !isTimeZone(input.timezone)) {
     throw new ValidationFailed("settings.unknown_timezone", "timezone must be an IANA time zone such as Europe/Paris", {
       field: "timezone",
@@ -56,17 +55,22 @@ function check(input: Partial<InitialSettings> & { storefrontUrl?: string | null
   }
 }
 
-/** Buyers are sent there (order e-mails): an http(s) address with a host, and nothing after the path. */
-function checkStorefrontUrl(u: string): void {
+/**
+ * Buyers are sent there (order e-mails): an http(s) address with a host, and nothing after the path. Returned in the
+ * form links are built from (lowercase scheme and host, no trailing slash): "HTTPS://Shop.Example.com/" is valid to
+ * new URL() but not to the e-mail templates, which would refuse every confirmation.
+ */
+export function normalizeStorefrontUrl(u: string): string {
   let url: URL | null = null;
   try {
-    url = /[\s\x00-\x1f\x7f]/.test(u) ? null : new URL(u);
+    url = /[\s\x00-\x1f\x7f?#]/.test(u) ? null : new URL(u);
   } catch {
     url = null;
   }
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.hostname === "" || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.hostname === "" || url.username !== "" || url.password !== "") {
     throw new ValidationFailed("settings.invalid_storefront_url", "storefrontUrl must be an http(s) address such as https://shop.example.com, without query, fragment or credentials", { field: "storefrontUrl" });
   }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
 /** Writes the first settings row of a new store (provisioning, inside its transaction). */
@@ -96,8 +100,8 @@ export async function updateSettings(
   patch: Partial<InitialSettings> & { supportEmail?: string | null; returnWindowDays?: number | null; storefrontUrl?: string | null },
 ): Promise<Settings> {
   check(patch);
-  // Stored without a trailing slash: links are built as <storefrontUrl>/orders/….
-  if (patch.storefrontUrl) patch = { ...patch, storefrontUrl: patch.storefrontUrl.replace(/\/+$/, "") };
+  // Stored as links are built from it: <storefrontUrl>/orders/….
+  if (patch.storefrontUrl) patch = { ...patch, storefrontUrl: normalizeStorefrontUrl(patch.storefrontUrl) };
   const row = await withTx(ctx, async (tx) => {
     const before = (await tx.select().from(storeSettings).where(eq(storeSettings.id, 1)))[0];
     const updated = await tx

@@ -14,8 +14,8 @@ import { startReceiver, type Receiver } from "./receiver.testkit.ts";
 import { attemptDelivery, DELIVER_TOPIC, fanOut, RETRY_DELAYS_MS } from "./deliveries.ts";
 import { createEndpoint } from "./endpoints.ts";
 import { webhookDeliverJob, webhookSweepJob } from "./jobs.ts";
-import { STUCK_AFTER_MS, sweepStuckDeliveries } from "./sweep.ts";
-import { webhookDeliveries } from "./webhooks.tables.ts";
+import { MAX_SWEEPS, STUCK_AFTER_MS, sweepStuckDeliveries } from "./sweep.ts";
+import { webhookDeliveries, webhookEndpoints } from "./webhooks.tables.ts";
 
 const clock = new ManualClock(Date.UTC(2026, 2, 1, 12));
 let t: TestPlatform;
@@ -182,5 +182,35 @@ describe("one attempt enqueued twice is sent once", () => {
     });
     expect(sentFor(d.eventId)).toBe(1);
     expect(await delivery(d.id)).toMatchObject({ status: "delivered", attempts: 1 });
+  });
+});
+
+describe("a delivery whose job dies every time", () => {
+  test("is swept back MAX_SWEEPS times, then dead with a reason (replayable), not re-enqueued for ever", async () => {
+    const p = await createTestPlatform({ env: { TRAFI_WEBHOOKS_ALLOW_PRIVATE: "true" }, clock });
+    try {
+      const S = await p.createStore("Poison");
+      const ctx = await systemCtx(p.platform, S.id, "test");
+      await createEndpoint(ctx, { masterKey: p.config.masterKey, allowPrivate: true }, { url: "http://127.0.0.1:9/hook", events: ["order.placed"] });
+      expect(await fanOut(p.platform, S.id, { id: "evt_POISON1", type: "order.placed", data: {}, createdAt: clock.now() })).toBe(1);
+      const store = await p.platform.pool.get(S.id);
+      const d = (await store.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventId, "evt_POISON1")))[0]!;
+      // The endpoint's sealed secret cannot be opened any more (a row restored under another master key): every run of
+      // the attempt's job throws before sending.
+      await withTx({ store }, (tx) => tx.update(webhookEndpoints).set({ secretSealed: "garbage" }).where(eq(webhookEndpoints.id, d.endpointId)));
+      let sweeps = 0;
+      for (let run = 0; run < 10; run++) {
+        await attemptDelivery(p.platform, S.id, { deliveryId: d.id, attempt: 1 }).catch(() => undefined);
+        await withTx({ store }, (tx) => tx.update(outbox).set({ relayedAt: clock.now() }).where(and(eq(outbox.topic, DELIVER_TOPIC), like(outbox.key, `${d.id}:%`))));
+        clock.advance(STUCK_AFTER_MS + 60_000);
+        sweeps += await sweepStuckDeliveries(p.platform, store, clock.now());
+      }
+      expect(sweeps).toBe(MAX_SWEEPS);
+      const after = (await store.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, d.id)))[0]!;
+      expect(after).toMatchObject({ status: "dead", attempts: 0, nextAttemptAt: null });
+      expect(after.lastError).toContain("replay it");
+    } finally {
+      await p[Symbol.asyncDispose]();
+    }
   });
 });

@@ -5,7 +5,7 @@
 // - a job of that attempt still alive in the queue absorbs the new one (bunqueue keeps one live job per id);
 // - one that ran meanwhile makes the new one a no-op (attemptDelivery sends only attempt `attempts + 1`; a re-run of
 //   an attempt already recorded sends nothing and re-schedules the same next job).
-import { and, asc, eq, gt, gte, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Platform } from "../../platform.ts";
 import type { StoreHandle } from "../../tenancy/pool.ts";
 import { withTx, type StoreTx } from "../../db/tx.ts";
@@ -25,6 +25,8 @@ export const STUCK_AFTER_MS = 10 * 60_000;
  */
 export const SWEEP_EVERY_MS = 15 * 60_000;
 const SWEEP_BATCH = 100;
+/** Re-enqueues of one attempt before the delivery is given up as dead (replayable from the dashboard). */
+export const MAX_SWEEPS = 3;
 
 const stuck = (cutoff: number) =>
   or(
@@ -61,9 +63,22 @@ async function requeue(tx: StoreTx, ids: string[], now: number, cutoff: number):
     .from(outbox)
     .where(and(eq(outbox.topic, DELIVER_TOPIC), inArray(outbox.key, due.map(keyOf)), or(isNull(outbox.relayedAt), gte(outbox.createdAt, cutoff))));
   const skip = new Set(waiting.map((w) => w.key));
+  // Rows already written for the attempt: the one that first scheduled it, then one per sweep. A job that dies every
+  // time (on our side: an endpoint secret that cannot be opened) would otherwise be swept back for ever.
+  const written = new Map(
+    (await tx.select({ key: outbox.key, n: sql<number>`count(*)` }).from(outbox).where(and(eq(outbox.topic, DELIVER_TOPIC), inArray(outbox.key, due.map(keyOf)))).groupBy(outbox.key))
+      .map((w) => [w.key, Number(w.n)]),
+  );
   let n = 0;
   for (const r of due) {
     if (skip.has(keyOf(r))) continue;
+    if ((written.get(keyOf(r)) ?? 0) > MAX_SWEEPS) {
+      await tx.update(wd).set({
+        status: "dead", nextAttemptAt: null, updatedAt: now,
+        lastError: `its job was lost or failed ${MAX_SWEEPS + 1} times on our side; replay it once the cause is fixed`,
+      }).where(eq(wd.id, r.id));
+      continue;
+    }
     await addOutbox(tx, now, { topic: DELIVER_TOPIC, key: keyOf(r), payload: { deliveryId: r.id, attempt: r.attempts + 1 } });
     n++;
   }
