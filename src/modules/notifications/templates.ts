@@ -132,37 +132,28 @@ const shipping: Template<typeof Shipping> = {
   },
 };
 
-const returnAuthorized: Template<typeof ReturnAuthorized> = {
-  schema: ReturnAuthorized,
-  render(d, store) {
-    const items = d.lines.map((l) => `${l.quantity} × ${l.title}`);
-    return {
-      subject: `Return ${d.returnNumber} for order ${d.orderNumber} is authorized — ${store.name}`,
-      html: layout(
-        store.name,
-        `<p>${escapeHtml(hello(d.customerName))}</p><p>Your return <strong>${escapeHtml(d.returnNumber)}</strong> for order ${escapeHtml(d.orderNumber)} is authorized:</p>` +
-          `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul><p>Please write ${escapeHtml(d.returnNumber)} on the parcel. We will tell you once it has arrived.</p>`,
-      ),
-      text: `${hello(d.customerName)}\n\nYour return ${d.returnNumber} for order ${d.orderNumber} is authorized:\n${items.map((i) => `- ${i}`).join("\n")}\nPlease write ${d.returnNumber} on the parcel. We will tell you once it has arrived.\n\n${store.name}`,
-    };
-  },
-};
+/** A return's e-mails say the same things at two moments: what it holds, what it is now, what comes next. */
+function returnTemplate(state: string, next: string): Template<typeof ReturnAuthorized> {
+  return {
+    schema: ReturnAuthorized,
+    render(d, store) {
+      const items = d.lines.map((l) => `${l.quantity} × ${l.title}`);
+      const then = next.replaceAll("{return}", d.returnNumber);
+      return {
+        subject: `Return ${d.returnNumber} for order ${d.orderNumber} ${state} — ${store.name}`,
+        html: layout(
+          store.name,
+          `<p>${escapeHtml(hello(d.customerName))}</p><p>Your return <strong>${escapeHtml(d.returnNumber)}</strong> for order ${escapeHtml(d.orderNumber)} ${state}:</p>` +
+            `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul><p>${escapeHtml(then)}</p>`,
+        ),
+        text: `${hello(d.customerName)}\n\nYour return ${d.returnNumber} for order ${d.orderNumber} ${state}:\n${items.map((i) => `- ${i}`).join("\n")}\n${then}\n\n${store.name}`,
+      };
+    },
+  };
+}
 
-const returnReceived: Template<typeof ReturnAuthorized> = {
-  schema: ReturnAuthorized,
-  render(d, store) {
-    const items = d.lines.map((l) => `${l.quantity} × ${l.title}`);
-    return {
-      subject: `Return ${d.returnNumber} for order ${d.orderNumber} has arrived — ${store.name}`,
-      html: layout(
-        store.name,
-        `<p>${escapeHtml(hello(d.customerName))}</p><p>Your return <strong>${escapeHtml(d.returnNumber)}</strong> for order ${escapeHtml(d.orderNumber)} has arrived:</p>` +
-          `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul><p>You will get a separate e-mail for any refund.</p>`,
-      ),
-      text: `${hello(d.customerName)}\n\nYour return ${d.returnNumber} for order ${d.orderNumber} has arrived:\n${items.map((i) => `- ${i}`).join("\n")}\nYou will get a separate e-mail for any refund.\n\n${store.name}`,
-    };
-  },
-};
+const returnAuthorized = returnTemplate("is authorized", "Please write {return} on the parcel. We will tell you once it has arrived.");
+const returnReceived = returnTemplate("has arrived", "You will get a separate e-mail for any refund.");
 
 const refund: Template<typeof Refund> = {
   schema: Refund,
