@@ -10,25 +10,15 @@
 // <meta name="trafi-publishable-key">: TRAFI_STOREFRONT_KEY, or else the demo store's, read from its credentials
 // file. Publishable keys are public by design (every buyer's browser sends it), so this leaks nothing.
 import { Elysia, NotFoundError } from "elysia";
-import { existsSync, readFileSync } from "node:fs";
-import { join, normalize, sep } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { assetResponse, CONTENT_TYPES, resolveFile, type SpaSource } from "./spa-files.ts";
 import type { Platform } from "../platform.ts";
 import { DEMO_CREDENTIALS_FILE } from "../demo.ts";
 import { STOREFRONT_CSP } from "./security.ts";
 import { KEY_PLACEHOLDER } from "./storefront-meta.ts";
 
-const TYPES: Record<string, string> = {
-  js: "text/javascript; charset=utf-8",
-  css: "text/css; charset=utf-8",
-  html: "text/html; charset=utf-8",
-  svg: "image/svg+xml",
-  png: "image/png",
-  woff2: "font/woff2",
-  map: "application/json",
-};
-
-/** Relative path (index.html, assets/x-abc.js) → a readable file path. */
-export type StorefrontSource = { kind: "embedded"; files: Record<string, string> } | { kind: "dir"; dir: string };
+export type StorefrontSource = SpaSource;
 
 const DEFAULT_DIR = join(import.meta.dir, "..", "..", "dist", "storefront");
 let source: StorefrontSource = { kind: "dir", dir: DEFAULT_DIR };
@@ -44,14 +34,6 @@ const RESERVED = ["/v1", "/admin", "/docs", "/health", "/assets", "/media", "/.w
 // of HTML, an ACME or security.txt lookup answered 200).
 const FILES = new Set(["/robots.txt", "/favicon.ico", "/sitemap.xml", "/apple-touch-icon.png"]);
 const reserved = (path: string) => FILES.has(path) || RESERVED.some((p) => path === p || path.startsWith(`${p}/`));
-
-function resolve(rel: string): string | null {
-  if (source.kind === "embedded") return source.files[rel] ?? null;
-  const path = normalize(join(source.dir, rel));
-  // normalize() folds "..": a path outside the build directory is never served.
-  if (!path.startsWith(source.dir + sep) || !existsSync(path)) return null;
-  return path;
-}
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -76,7 +58,7 @@ export function storefrontKeyResolver(config: Platform["config"]): () => string 
   };
 }
 
-const htmlHeaders = { "content-type": TYPES.html!, "cache-control": "no-cache", "content-security-policy": STOREFRONT_CSP };
+const htmlHeaders = { "content-type": CONTENT_TYPES.html!, "cache-control": "no-cache", "content-security-policy": STOREFRONT_CSP };
 
 const page = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -98,24 +80,11 @@ const NOT_BUILT_HTML = page(
 
 async function indexResponse(key: string | null): Promise<Response> {
   if (!key) return new Response(NO_KEY_HTML, { status: 503, headers: htmlHeaders });
-  const path = resolve("index.html");
+  const path = resolveFile(source, "index.html");
   if (!path) return new Response(NOT_BUILT_HTML, { status: 503, headers: htmlHeaders });
   const html = (await Bun.file(path).text()).replaceAll(KEY_PLACEHOLDER, escapeHtml(key));
   return new Response(html, { headers: htmlHeaders });
 }
-
-function assetResponse(name: string): Response | null {
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) return null;
-  const path = resolve(`assets/${name}`);
-  if (!path) return null;
-  const ext = name.slice(name.lastIndexOf(".") + 1);
-  return new Response(Bun.file(path), {
-    headers: { "content-type": TYPES[ext] ?? "application/octet-stream", "cache-control": "public, max-age=31536000, immutable" },
-  });
-}
-
-const notFoundAsset = () =>
-  new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-cache" } });
 
 const tags = ["Storefront"];
 
@@ -123,7 +92,7 @@ export const storefrontRoutes = (platform: Platform) => {
   const key = storefrontKeyResolver(platform.config);
   return new Elysia({ name: "trafi-storefront" })
     .get("/", () => indexResponse(key()), { detail: { tags, summary: "The reference storefront (HTML; no-cache)" } })
-    .get("/assets/:name", ({ params }) => assetResponse(params.name) ?? notFoundAsset(), {
+    .get("/assets/:name", ({ params }) => assetResponse(source, params.name), {
       detail: { tags, summary: "A content-hashed storefront asset (immutable)" },
     })
     .get(
