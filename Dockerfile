@@ -11,6 +11,7 @@ COPY src ./src
 COPY migrations ./migrations
 COPY web/dashboard ./web/dashboard
 COPY web/storefront ./web/storefront
+COPY web/shared ./web/shared
 RUN bun run build
 
 FROM debian:bookworm-slim AS runtime

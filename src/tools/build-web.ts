@@ -223,5 +223,11 @@ if (import.meta.main) {
         timer = setTimeout(() => void once(target), 80);
       });
     }
+    // Code both apps import (web/shared): a change rebuilds both.
+    let shared: Timer | undefined;
+    watch(join(root, "web", "shared"), { recursive: true }, () => {
+      clearTimeout(shared);
+      shared = setTimeout(() => targets.forEach((t) => void once(t)), 80);
+    });
   }
 }

@@ -2,22 +2,9 @@
 // the chosen store in x-trafi-store, and the API's error envelope turned into an ApiError whose message is meant
 // for a merchant (switching on the stable `reason`), keeping the request id to quote in a support ticket.
 
-export interface Envelope {
-  error: { code: string; reason: string; message: string; requestId: string; details?: Record<string, unknown> };
-}
+import { ApiError, readAnswer, withQuery, type Query } from "../../shared/http.ts";
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly reason: string,
-    message: string,
-    readonly requestId: string | null,
-    readonly details: Record<string, unknown> | undefined,
-  ) {
-    super(message);
-  }
-}
+export { ApiError, type Envelope, type Query } from "../../shared/http.ts";
 
 /** Merchant-facing wording for the reasons a person can act on; anything else keeps the server's message. */
 const MESSAGES: Record<string, string> = {
@@ -56,21 +43,12 @@ export const session = {
   },
 };
 
-export type Query = Record<string, string | number | boolean | null | undefined>;
 
 export interface RequestOptions {
   query?: Query;
   json?: unknown;
   form?: FormData;
   signal?: AbortSignal;
-}
-
-function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") qs.set(k, String(v));
-  const s = qs.toString();
-  return s ? `${path}?${s}` : path;
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -89,23 +67,12 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     if ((e as Error).name === "AbortError") throw e;
     throw new ApiError(0, "NETWORK", "network", "The server could not be reached", null, undefined);
   }
-  const requestId = res.headers.get("x-request-id");
-  const text = await res.text();
-  let data: unknown = null;
   try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    /* a non-JSON body (proxy error page) is reported below by status */
-  }
-  if (!res.ok) {
-    const env = (data as Envelope | null)?.error;
-    const err = env
-      ? new ApiError(res.status, env.code, env.reason, env.message, env.requestId || requestId, env.details)
-      : new ApiError(res.status, "HTTP", res.status === 429 ? "rate_limit.exceeded" : "internal", `HTTP ${res.status}`, requestId, undefined);
-    if (res.status === 401 && !path.startsWith("/v1/auth/login")) onUnauthorized?.();
+    return await readAnswer<T>(res);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && !path.startsWith("/v1/auth/login")) onUnauthorized?.();
     throw err;
   }
-  return data as T;
 }
 
 export const api = {

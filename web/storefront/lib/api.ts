@@ -2,31 +2,11 @@
 // into the page by the server: <meta name="trafi-publishable-key">), and the API's error envelope turned into an
 // ApiError whose message is written for a buyer (switching on the stable `reason`), keeping the request id.
 import { KEY_META } from "../../../src/http/storefront-meta.ts";
+import { ApiError, readAnswer, withQuery, type Query } from "../../shared/http.ts";
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly reason: string,
-    message: string,
-    readonly requestId: string | null,
-    readonly details: Record<string, unknown> | undefined,
-  ) {
-    super(message);
-  }
-}
+export { ApiError, type Query } from "../../shared/http.ts";
 
 const publishableKey = (): string => document.querySelector(`meta[name="${KEY_META}"]`)?.getAttribute("content") ?? "";
-
-export type Query = Record<string, string | number | null | undefined>;
-
-function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") qs.set(k, String(v));
-  const s = qs.toString();
-  return s ? `${path}?${s}` : path;
-}
 
 /** A v4 UUID from getRandomValues: crypto.randomUUID exists only on https or localhost pages, this works on any. */
 export function uuid(): string {
@@ -47,20 +27,7 @@ export async function request<T>(method: string, path: string, opts: { query?: Q
   } catch {
     throw new ApiError(0, "NETWORK", "network", "The shop could not be reached", null, undefined);
   }
-  const requestId = res.headers.get("x-request-id");
-  const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    /* a non-JSON body (a proxy's error page) is reported below by its status */
-  }
-  if (!res.ok) {
-    const env = (data as { error?: { code: string; reason: string; message: string; requestId?: string; details?: Record<string, unknown> } } | null)?.error;
-    if (env) throw new ApiError(res.status, env.code, env.reason, env.message, env.requestId || requestId, env.details);
-    throw new ApiError(res.status, "HTTP", res.status === 429 ? "rate_limit.exceeded" : "internal", `HTTP ${res.status}`, requestId, undefined);
-  }
-  return data as T;
+  return readAnswer<T>(res);
 }
 
 export const api = {
