@@ -690,6 +690,22 @@ describe("LocalClient statement cache: schema changes it did not see run", () =>
 });
 
 
+describe("LocalClient stats", () => {
+  test("statements are counted and timed, in and out of transactions, failed ones included", async () => {
+    using c = await open();
+    await c.execute("create table t (id integer primary key, x text)");
+    const s0 = { ...c.stats };
+    await c.execute({ sql: "insert into t (x) values (?)", args: ["a"] });
+    const tx = await c.transaction("write");
+    await tx.execute("select * from t");
+    await tx.commit();
+    await expect(c.execute("select nope from t")).rejects.toThrow();
+    // insert, BEGIN, select, COMMIT, the failed select (and any total_changes() asked after a write)
+    expect(c.stats.statements - s0.statements).toBeGreaterThanOrEqual(5);
+    expect(c.stats.statementMs).toBeGreaterThan(s0.statementMs);
+  });
+});
+
 describe("LocalClient flush(): what it syncs", () => {
   test("a transaction that changed rows or only the schema is synced; one that changed nothing is not", async () => {
     using c = await open({ deferredSync: true });
