@@ -61,6 +61,24 @@ describe("tenant pool", () => {
     await p.closeAll();
   });
 
+  test("a store written to through a handle held for long (a batched prune) counts as used at each write", async () => {
+    let clock = 0;
+    const p = pool({ idleMs: 1_000, now: () => clock });
+    const s = await t.createStore();
+    const handle = await p.get(s.id); // held, not asked for again: the pool sees the writes only through withLock
+    for (let batch = 0; batch < 3; batch++) {
+      clock += 900;
+      await handle.withLock(async () => {});
+      // Between two batches the lock is free: before the fix the handle was closed here once idleMs had passed
+      // since p.get, and the next batch failed on a closed client.
+      expect(p.sweepIdle()).toBe(0);
+    }
+    expect(p.isOpen(s.id)).toBe(true);
+    clock += 2_000;
+    expect(p.sweepIdle()).toBe(1);
+    await p.closeAll();
+  });
+
   test("a store on an old schema is migrated when it is opened, and the control DB records the version", async () => {
     const s = await t.createStore();
     await t.platform.pool.close(s.id);

@@ -122,7 +122,18 @@ export class TenantPool {
       id: storeId,
       client,
       db: storeDrizzle(client),
-      withLock: (fn) => this.locks.run(storeId, fn),
+      // A write is a use: a caller that holds the handle across many transactions (a batched prune, a long walk)
+      // never calls get() again, and between two of its batches the lock is free, so without this the idle sweep
+      // or the capacity bound could close the file under it.
+      withLock: (fn) =>
+        this.locks.run(storeId, async () => {
+          try {
+            return await fn();
+          } finally {
+            const entry = this.open.get(storeId);
+            if (entry?.handle === handle) entry.lastUsed = this.now();
+          }
+        }),
       flush: () => client.flush(),
     };
     try {
