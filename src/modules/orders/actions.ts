@@ -372,6 +372,11 @@ const refundRequestKey = (actor: Ctx["actor"], key: string): string => createHas
  * that key is returned as it is (its answer was lost before the idempotency layer stored it).
  */
 export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number; reason: string; returnId?: string; requestKey?: string | null }, deps: OrderDeps): Promise<OrderRow> {
+  // The route's schema says this too; checked here for every other caller (jobs, overrides): a fraction of a cent
+  // would be refunded by the provider, then make the order unreadable (its refunded total no longer an integer).
+  if (input.amount !== undefined && !isUnits(input.amount)) {
+    throw new ValidationFailed("refund.invalid_amount", "amount must be a whole number of minor units, at least 1", { field: "amount" });
+  }
   const requestKey = input.requestKey ? refundRequestKey(ctx.actor, input.requestKey) : null;
   return runOrderAction(ctx, orderId, deps, async () => {
     const o = await getOrderRow(ctx.store.db, orderId);
@@ -391,6 +396,11 @@ export function refundOrder(ctx: Ctx, orderId: string, input: { amount?: number;
       if (attempt.status !== "requested") return o; // recorded; its answer was lost
     } else {
       const refundable = p.capturedAmount - p.refundedAmount - (await unsettledRefunds(ctx.store.db, p.id));
+      // A cancelled order stays refundable while money is still held (a cancellation's refund that failed at the
+      // provider later); once it all went back (or was never taken), the reason is the cancellation, not the amount.
+      if (o.cancelledAt !== null && p.capturedAmount - p.refundedAmount <= 0) {
+        throw new Conflict("order.cancelled", "This order is cancelled and its payment was voided or refunded in full: there is nothing left to refund", { orderId });
+      }
       if (p.capturedAmount === 0) throw new Conflict("refund.not_captured", "Nothing was captured on this order; cancel it to void the authorization", { orderId });
       const amount = input.amount ?? refundable;
       if (amount <= 0 || amount > refundable) {
@@ -508,7 +518,18 @@ export interface FulfillInput {
   trackingUrl: string;
 }
 
-/** Ships lines (all that remain when `lines` is omitted); partial fulfillments add up to fulfilled. */
+/** A count of units or of minor units: a whole number, at least 1, that stays exact. */
+const isUnits = (n: number): boolean => Number.isSafeInteger(n) && n >= 1;
+
+/** The lines of a fulfillment or a return, as given by a caller: at least one, each of at least one whole unit. */
+export function checkLineQuantities(of: "fulfillment" | "return", lines: Array<{ lineId: string; quantity: number }> | undefined): void {
+  if (lines === undefined) return;
+  if (lines.length === 0) throw new ValidationFailed(`${of}.no_lines`, "List at least one line", { field: "lines" });
+  for (const l of lines) {
+    if (!isUnits(l.quantity)) throw new ValidationFailed(`${of}.invalid_quantity`, "A line's quantity must be a whole number, at least 1", { lineId: l.lineId });
+  }
+}
+
 /** A link the buyer is sent to (page, e-mail, webhook): http(s) with a host, nothing that could split a line. */
 function checkTrackingUrl(u: string): void {
   let url: URL | null = null;
@@ -522,13 +543,26 @@ function checkTrackingUrl(u: string): void {
   }
 }
 
+/** Ships lines (all that remain when `lines` is omitted); partial fulfillments add up to fulfilled. */
 export function fulfillOrder(ctx: Ctx, orderId: string, input: FulfillInput, deps: OrderDeps): Promise<{ order: OrderRow; fulfillmentId: string }> {
   checkTrackingUrl(input.trackingUrl);
+  // As the route's schema, for every other caller: a quantity of 0 or less (or a fraction) would lower a line's
+  // shipped count, and an empty list is not "everything left" (that is `lines` omitted).
+  checkLineQuantities("fulfillment", input.lines);
   return runOrderAction(ctx, orderId, deps, () => withTx(ctx, async (tx) => {
     const o = await getOrderRow(tx, orderId);
-    if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
+    if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled; a cancelled order cannot be shipped", { orderId });
     const p = await paymentRow(tx, o.paymentId);
     if (!isPaid(p)) throw new Conflict("order.not_paid", "Capture the payment before shipping", { orderId });
+    // Refunded in full, here or at the provider (a charge.refunded from the Stripe dashboard moves the payment's
+    // figure before the order's): the buyer has the money back, so shipping would give the goods away as well. A
+    // partly refunded order still ships (a goodwill gesture, a late-delivery discount), as on Shopify or Medusa.
+    const refunded = Math.max(o.refundedTotal, p.refundedAmount);
+    if (refunded > 0 && refunded >= p.capturedAmount) {
+      throw new Conflict("order.refunded", "This order was refunded in full, so it cannot be shipped", {
+        orderId, refunded: { amount: refunded, currency: o.currency },
+      });
+    }
     const lines = await orderLinesOf(tx, o.id);
     const byId = new Map(lines.map((l) => [l.id, l]));
     const wanted = input.lines ?? lines.filter((l) => l.quantity > l.fulfilledQuantity).map((l) => ({ lineId: l.id, quantity: l.quantity - l.fulfilledQuantity }));

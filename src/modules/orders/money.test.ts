@@ -4,6 +4,7 @@ import { checkoutFixture, type CheckoutFixture } from "../checkout/checkout.test
 import { registerProvider, sandboxProvider, type PaymentProvider } from "../payments/index.ts";
 import { systemCtx } from "../../kernel/system-ctx.ts";
 import { orderFaults, refundOrder, settleRefundAttempt, SETTLE_AFTER_MS } from "./actions.ts";
+import { AppError } from "../../kernel/errors.ts";
 import { ManualClock } from "../../kernel/clock.ts";
 import { drainJobs, startTestJobs } from "../../jobs/testing.ts";
 import { refundSettleJob } from "./jobs.ts";
@@ -365,6 +366,50 @@ describe("order money actions", () => {
     const cancelled = await f.admin(`/orders/${order.id}/cancel`, { json: { reason: "buyer asked" } });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: "cancelled", refundedTotal: { amount: total }, payment: { refundedAmount: { amount: total } } });
+  });
+
+  test("refunding a cancelled order whose money all went back says the order is cancelled (409 order.cancelled), not to cancel it or that the amount is too high", async () => {
+    await using f = await checkoutFixture();
+    // Cancelled after its capture: the cancellation refunded everything.
+    const paid = await paidOrder(f);
+    expect((await f.admin(`/orders/${paid.id}/cancel`, { json: { reason: "buyer asked" } })).status).toBe(200);
+    // Cancelled before any capture (the capture failed at checkout): the cancellation voided the authorization.
+    const v = await f.product(5_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id);
+    const pending = (await withSandbox({ capture: async (_pc, ref) => ({ providerRef: ref, status: "authorized", clientSecret: null, nextAction: null, failureReason: "processor_unavailable" }) }, () => f.complete(id))).body;
+    expect(pending.status).toBe("pending");
+    expect((await f.admin(`/orders/${pending.id}/cancel`, { json: { reason: "no payment" } })).body.payment.status).toBe("voided");
+    for (const o of [paid, pending]) {
+      for (const json of [{ reason: "again" }, { amount: 100, reason: "again" }]) {
+        const r = await f.admin(`/orders/${o.id}/refunds`, { json });
+        expect(r.status).toBe(409);
+        expect(r.body.error).toMatchObject({ code: "CONFLICT", reason: "order.cancelled" });
+        expect(r.body.error.message).toContain("nothing left to refund");
+      }
+    }
+    // Still the usual answers for an order that is not cancelled.
+    const open = await paidOrder(f);
+    expect((await f.admin(`/orders/${open.id}/refunds`, { json: { amount: open.total.amount + 1, reason: "x" } })).body.error.reason).toBe("refund.exceeds_captured");
+  });
+
+  test("refundOrder checks its amount itself (callers other than the route: jobs, overrides): whole minor units, at least 1; nothing moves otherwise", async () => {
+    await using f = await checkoutFixture();
+    const order = await paidOrder(f);
+    const ctx = await systemCtx(f.t.platform, f.s.id, "test");
+    const deps = { masterKey: f.t.platform.config.masterKey };
+    for (const amount of [1.5, 0, -500, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      const e = await (async () => refundOrder(ctx, order.id, { amount, reason: "x" }, deps))().then(() => null, (x: unknown) => x);
+      expect(e, String(amount)).toBeInstanceOf(AppError);
+      expect((e as AppError).code).toBe("VALIDATION");
+      expect((e as AppError).reason).toBe("refund.invalid_amount");
+    }
+    const store = await f.t.platform.pool.get(f.s.id);
+    expect((await store.client.execute("select count(*) from refunds")).rows[0]![0]).toBe(0);
+    // The order stays readable and whole: no fraction of a cent was recorded anywhere.
+    const detail = await f.admin(`/orders/${order.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ status: "paid", refundedTotal: { amount: 0 }, payment: { refundedAmount: { amount: 0 } } });
   });
 
   test("a refund the provider refuses outright (an invalid request) frees its amount at once, not after the settle job", async () => {

@@ -3,6 +3,12 @@ import { ManualClock } from "../../kernel/clock.ts";
 import { adminHeaders } from "../../testing/harness.ts";
 import { checkoutFixture } from "../checkout/checkout.testing.ts";
 import { deriveStatus } from "./orders.ts";
+import { systemCtx } from "../../kernel/system-ctx.ts";
+import { withTx } from "../../db/tx.ts";
+import { paymentRow, recordPaymentEvent } from "../payments/index.ts";
+import type { AppError } from "../../kernel/errors.ts";
+import { fulfillOrder } from "./actions.ts";
+import { requestReturn } from "./returns.ts";
 
 describe("orders", () => {
   test("admin list filters by status, e-mail, number and date, with a cursor; returning buyers are one customer", async () => {
@@ -95,6 +101,85 @@ describe("orders", () => {
     const store = await f.t.platform.pool.get(f.s.id);
     const ev = (await store.client.execute({ sql: "select payload from outbox where key like ?", args: ["order.fulfilled:%"] })).rows[0]!;
     expect(JSON.parse(String(ev.payload))).toMatchObject({ type: "order.fulfilled", complete: true });
+  });
+
+  test("a fully refunded order cannot be fulfilled (409 order.refunded) and nothing is written; a partly refunded one can; a cancelled one cannot", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 3 }]);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    const line = order.lines[0].id as string;
+    const ship = (lines?: Array<{ lineId: string; quantity: number }>) =>
+      f.admin(`/orders/${order.id}/fulfillments`, { json: { ...(lines && { lines }), carrier: "colissimo", trackingNumber: "6A1", trackingUrl: "https://www.laposte.fr/suivi?code=6A1" } });
+    // Partly refunded (a goodwill gesture): still shipped, as Shopify and Medusa do.
+    expect((await f.admin(`/orders/${order.id}/refunds`, { json: { amount: 100, reason: "gesture" } })).status).toBe(201);
+    const first = await ship([{ lineId: line, quantity: 1 }]);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: "partially_refunded", fulfillmentStatus: "partially_fulfilled" });
+    // Then everything left is given back: the remaining units must not go out for money returned.
+    const all = await f.admin(`/orders/${order.id}/refunds`, { json: { reason: "out of stock" } });
+    expect(all.body).toMatchObject({ status: "refunded", refundedTotal: { amount: order.total.amount } });
+    const store = await f.t.platform.pool.get(f.s.id);
+    const count = async (sql: string) => Number((await store.client.execute(sql)).rows[0]![0]);
+    const before = { fulfillments: await count("select count(*) from fulfillments"), outbox: await count("select count(*) from outbox"), timeline: await count("select count(*) from order_events") };
+    for (const lines of [undefined, [{ lineId: line, quantity: 1 }]]) {
+      const refused = await ship(lines);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: "CONFLICT", reason: "order.refunded", details: { orderId: order.id } });
+      expect(refused.body.error.message).toContain("refunded in full");
+    }
+    expect({ fulfillments: await count("select count(*) from fulfillments"), outbox: await count("select count(*) from outbox"), timeline: await count("select count(*) from order_events") }).toEqual(before);
+    expect((await f.admin(`/orders/${order.id}`)).body.lines[0].fulfilledQuantity).toBe(1);
+
+    // Cancelled (its payment voided or refunded): never shipped either, and the message says why.
+    const id2 = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id2);
+    const o2 = (await f.complete(id2)).body;
+    expect((await f.admin(`/orders/${o2.id}/cancel`, { json: { reason: "buyer asked" } })).status).toBe(200);
+    const cancelled = await f.admin(`/orders/${o2.id}/fulfillments`, { json: { carrier: "colissimo", trackingNumber: "6A2", trackingUrl: "https://www.laposte.fr/suivi?code=6A2" } });
+    expect(cancelled.status).toBe(409);
+    expect(cancelled.body.error).toMatchObject({ code: "CONFLICT", reason: "order.cancelled" });
+    expect(cancelled.body.error.message).toContain("cannot be shipped");
+
+    // Refunded in full at the provider (Stripe's charge.refunded moves the payment, not the order's refunds): not shipped.
+    const id3 = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id3);
+    const o3 = (await f.complete(id3)).body;
+    const ctx = await systemCtx(f.t.platform, f.s.id, "test");
+    const p = await paymentRow(ctx.store.db, (await f.admin(`/orders/${o3.id}`)).body.payment.id);
+    await withTx(ctx, (tx) => recordPaymentEvent(tx, ctx, p, { refundedAmount: p.capturedAmount, status: "refunded" }, { type: "stripe.charge.refunded", amount: p.capturedAmount }));
+    const elsewhere = await f.admin(`/orders/${o3.id}/fulfillments`, { json: { carrier: "colissimo", trackingNumber: "6A3", trackingUrl: "https://www.laposte.fr/suivi?code=6A3" } });
+    expect(elsewhere.status).toBe(409);
+    expect(elsewhere.body.error.reason).toBe("order.refunded");
+  });
+
+  test("fulfillOrder and requestReturn check quantities themselves (callers other than the routes): whole units, at least 1, some lines", async () => {
+    await using f = await checkoutFixture();
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 2 }]);
+    await f.pay(id);
+    const order = (await f.complete(id)).body;
+    const line = order.lines[0].id as string;
+    const ctx = await systemCtx(f.t.platform, f.s.id, "test");
+    const deps = { masterKey: f.t.platform.config.masterKey };
+    const tracking = { carrier: "dhl", trackingNumber: "1", trackingUrl: "https://dhl.com/1" };
+    // A check may throw before the verb's promise exists, as the tracking URL's does: awaited either way.
+    const failure = (p: () => Promise<unknown>) => (async () => p())().then(() => null, (e: unknown) => e as AppError);
+    for (const quantity of [0, -1, 0.5, Number.NaN]) {
+      const e = await failure(() => fulfillOrder(ctx, order.id, { ...tracking, lines: [{ lineId: line, quantity }] }, deps));
+      expect(e, String(quantity)).toMatchObject({ code: "VALIDATION", reason: "fulfillment.invalid_quantity" });
+    }
+    expect(await failure(() => fulfillOrder(ctx, order.id, { ...tracking, lines: [] }, deps))).toMatchObject({ code: "VALIDATION", reason: "fulfillment.no_lines" });
+    expect((await f.admin(`/orders/${order.id}`)).body).toMatchObject({ status: "paid", fulfillmentStatus: "unfulfilled", fulfillments: [] });
+    // Shipped: a negative return would free units for another return (and another refund).
+    expect((await f.admin(`/orders/${order.id}/fulfillments`, { json: tracking })).status).toBe(201);
+    for (const quantity of [0, -1, 1.5]) {
+      const e = await failure(() => requestReturn(ctx, order.id, { lines: [{ lineId: line, quantity }], reason: "x" }, deps));
+      expect(e, String(quantity)).toMatchObject({ code: "VALIDATION", reason: "return.invalid_quantity" });
+    }
+    expect(await failure(() => requestReturn(ctx, order.id, { lines: [], reason: "x" }, deps))).toMatchObject({ code: "VALIDATION", reason: "return.no_lines" });
+    expect((await f.admin(`/orders/${order.id}/returns`)).body.data).toEqual([]);
   });
 
   test("impossible dates in list filters are refused (422), not rolled over into the next month; customer search matches _ literally", async () => {

@@ -11,7 +11,7 @@ import { addOutbox } from "../../jobs/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { adjustInTx, resolveLocation } from "../inventory/index.ts";
 import { stockPoliciesIn } from "../catalog/index.ts";
-import { eventOf, runOrderAction, type OrderDeps } from "./actions.ts";
+import { checkLineQuantities, eventOf, runOrderAction, type OrderDeps } from "./actions.ts";
 import { buyerOrderRow, getOrderRow, returnRefundsOf, returnsOf, returnView, type ReturnRow, type ReturnView } from "./orders.ts";
 import { addTimeline, orderLinesOf, type OrderLineRow, type OrderRow } from "./place.ts";
 import { fulfillments, returns } from "./orders.tables.ts";
@@ -93,6 +93,8 @@ export async function requestReturnAsBuyer(ctx: Ctx, orderId: string, token: str
 const DAY_MS = 86_400_000;
 
 async function requestInTx(tx: StoreTx, ctx: Ctx, o: OrderRow, input: { lines: ReturnLineInput[]; reason: string; note?: string | null }, by: "merchant" | "buyer") {
+  // As the routes' schemas, for every other caller: a negative quantity would free units for another return.
+  checkLineQuantities("return", input.lines);
   if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
   const [lines, earlier] = await Promise.all([orderLinesOf(tx, o.id), returnsOf(tx, o.id)]);
   const byId = new Map(lines.map((l) => [l.id, l]));
