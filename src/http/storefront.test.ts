@@ -1,8 +1,8 @@
 // Serving the reference storefront at / (a small stand-in build; the real one is built and driven by
-// web/e2e/storefront.e2e.ts): the publishable key written into index.html (escaped), deep links, the API and the
-// other surfaces never shadowed, assets, the page shown when there is no key, and the storefront's CSP.
+// web/e2e/storefront.e2e.ts): the publishable key written into index.html (escaped), deep links, 404 (with the app)
+// for paths that are no page of the app, the API and the other surfaces never shadowed, assets, the page shown when there is no key, and the storefront's CSP.
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestPlatform, storeHeaders } from "../testing/harness.ts";
@@ -10,6 +10,9 @@ import { DEMO_CREDENTIALS_FILE } from "../demo.ts";
 import { setStorefrontSource } from "./storefront.ts";
 import { KEY_PLACEHOLDER } from "./storefront-meta.ts";
 import { API_CSP, STOREFRONT_CSP } from "./security.ts";
+import { isStorefrontRoute, STOREFRONT_ROUTES } from "../../web/storefront/routes.ts";
+import { createMatcher } from "../../node_modules/@solidjs/router/dist/utils.js";
+import fc from "fast-check";
 
 const dir = mkdtempSync(join(tmpdir(), "trafi-storefront-"));
 mkdirSync(join(dir, "assets"));
@@ -37,7 +40,7 @@ const metaKey = (html: string) => /<meta name="trafi-publishable-key" content="(
 
 describe("the storefront at /", () => {
   test("index.html answers / and deep links with TRAFI_STOREFRONT_KEY written in, never cached, under the storefront CSP", async () => {
-    for (const path of ["/", "/products/classic-tee", "/cart", "/checkout", "/orders/ord_01ABC?token=t0k3n", "/some/unknown/page", "/healthz", "/administrator"]) {
+    for (const path of ["/", "/products/classic-tee", "/cart", "/checkout", "/orders/ord_01ABC?token=t0k3n"]) {
       const res = await configured.request(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
@@ -47,6 +50,46 @@ describe("the storefront at /", () => {
       expect(metaKey(html), path).toBe("pk_FromTheEnvironment123");
       expect(html).not.toContain(KEY_PLACEHOLDER);
     }
+  });
+
+  test("a path that is no page of the app answers 404 with the same shell (the app shows its NotFound page), headers unchanged", async () => {
+    // Near misses of real routes included: a product or order path without its id, or with one segment too many.
+    for (const path of ["/some/unknown/page", "/healthz", "/administrator", "/products", "/products/", "/products/a/b", "/orders", "/cart/x",
+      "/cart//", "//cart", "/products//x", "/index.html", "/v1x", "/V1/store/store", "/checkout.php?x=1"]) {
+      const res = await configured.request(path);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("content-type"), path).toBe("text/html; charset=utf-8");
+      expect(res.headers.get("cache-control"), path).toBe("no-cache");
+      expect(res.headers.get("content-security-policy"), path).toBe(STOREFRONT_CSP);
+      expect(metaKey(await res.text()), path).toBe("pk_FromTheEnvironment123");
+    }
+  });
+
+  test("deep links to real pages stay 200 with a trailing slash, a query string, an encoded id or another case, as the app's router matches them", async () => {
+    for (const path of ["/?utm_source=x", "/cart/", "/cart?step=2", "/checkout/?coupon=X", "/products/classic-tee/", "/products/classic-tee?variant=var_1",
+      "/products/t%C3%A9e", "/products/a%2Fb", "/orders/ord_01ABC/?token=t0k3n", "/CART", "/Products/classic-tee"]) {
+      const res = await configured.request(path);
+      expect(res.status, path).toBe(200);
+      expect(metaKey(await res.text()), path).toBe("pk_FromTheEnvironment123");
+    }
+  });
+
+  test("the server's list of pages is the app's, matched as the app's router matches it", () => {
+    // main.tsx builds its <Route>s from the shared list: no literal paths of its own besides the catch-all.
+    const main = readFileSync(join(import.meta.dir, "..", "..", "web", "storefront", "main.tsx"), "utf8");
+    expect([...main.matchAll(/<Route path="([^"]*)"/g)].map((m) => m[1])).toEqual(["*"]);
+    expect(main).toContain("STOREFRONT_ROUTES.map(");
+    // The router's own matcher (not exported by the package, so read from its file): any path the server calls a page
+    // is one the app renders a page for, and the reverse. Segments near the real ones, empty ones, case and encodings.
+    const routers = STOREFRONT_ROUTES.map((route) => createMatcher(route));
+    const segment = fc.constantFrom("", "cart", "CART", "checkout", "products", "Products", "orders", "x", "ord_01ABC", "a%2Fb", "t%C3%A9e", ".", "index.html");
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 4 }), fc.boolean(), fc.boolean(), (segments, lead, trail) => {
+        const path = (lead ? "/" : "") + segments.join("/") + (trail ? "/" : "");
+        expect(isStorefrontRoute(path), JSON.stringify(path)).toBe(routers.some((match) => match(path) !== null));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("the storefront CSP allows only its own scripts, styles and API calls, and no framing", () => {

@@ -3,7 +3,9 @@
 // default: `bun run build:web`). Hashed assets live at /assets/:name, immutable for a year; index.html is never
 // cached. Every other GET that no route claims answers index.html, so deep links (/products/classic-tee,
 // /orders/ord_…?token=…) reload into the app; paths under the server's own prefixes (/v1, /admin, /docs, /health,
-// /assets, /media, /.well-known) and well-known file names (robots.txt, favicon.ico…) stay 404s. The plugin is
+// /assets, /media, /.well-known) and well-known file names (robots.txt, favicon.ico…) stay 404s. A path that is no
+// page of the app (web/storefront/routes.ts, the list the app's router is built from) still gets index.html, so the
+// app shows its NotFound page, but with status 404: crawlers and link checkers must not see a soft 404. The plugin is
 // registered last (routes.ts) and its wildcard is the router's last resort: API routes always win.
 //
 // The store the app sells from is chosen by a publishable key written into index.html as
@@ -17,6 +19,8 @@ import type { Platform } from "../platform.ts";
 import { DEMO_CREDENTIALS_FILE } from "../demo.ts";
 import { STOREFRONT_CSP } from "./security.ts";
 import { KEY_PLACEHOLDER } from "./storefront-meta.ts";
+// The app's own list of pages (plain data, no DOM): the server and the app's router cannot drift apart.
+import { isStorefrontRoute } from "../../web/storefront/routes.ts";
 
 export type StorefrontSource = SpaSource;
 
@@ -78,12 +82,13 @@ const NOT_BUILT_HTML = page(
   "<p>Run <code>bun run build:web</code>, then reload.</p>",
 );
 
-async function indexResponse(key: string | null): Promise<Response> {
+/** index.html with the key written in; `status` 404 for a path that is no page of the app (its NotFound page shows). */
+async function indexResponse(key: string | null, status: 200 | 404 = 200): Promise<Response> {
   if (!key) return new Response(NO_KEY_HTML, { status: 503, headers: htmlHeaders });
   const path = resolveFile(source, "index.html");
   if (!path) return new Response(NOT_BUILT_HTML, { status: 503, headers: htmlHeaders });
   const html = (await Bun.file(path).text()).replaceAll(KEY_PLACEHOLDER, escapeHtml(key));
-  return new Response(html, { headers: htmlHeaders });
+  return new Response(html, { status, headers: htmlHeaders });
 }
 
 const tags = ["Storefront"];
@@ -100,8 +105,8 @@ export const storefrontRoutes = (platform: Platform) => {
       ({ path }) => {
         // The server's own prefixes keep the API's 404 envelope (an unknown /v1 route is a client bug, not a page).
         if (reserved(path)) throw new NotFoundError();
-        return indexResponse(key());
+        return indexResponse(key(), isStorefrontRoute(path) ? 200 : 404);
       },
-      { detail: { tags, summary: "Any storefront page (deep link): the app's index.html" } },
+      { detail: { tags, summary: "Any storefront page (deep link): the app's index.html; 404 (same page) for a path that is no page" } },
     );
 };

@@ -245,11 +245,12 @@ describe("reference storefront", () => {
 
   test("deep links reload into their page; unknown pages and products say so", async () => {
     const { context, page } = await s.newPage();
-    await page.goto(`${s.url}/products/stoneware-mug`);
+    expect((await page.goto(`${s.url}/products/stoneware-mug`))?.status()).toBe(200);
     await page.getByRole("heading", { name: "Stoneware Mug", level: 1 }).waitFor();
     await page.goto(`${s.url}/products/no-such-thing`);
     await page.getByRole("heading", { name: "Product not found", level: 1 }).waitFor();
-    await page.goto(`${s.url}/somewhere/else`);
+    // A path that is no page answers 404 (no soft 404 for crawlers), and the app still shows its NotFound page.
+    expect((await page.goto(`${s.url}/somewhere/else`))?.status()).toBe(404);
     await page.getByRole("heading", { name: "Page not found", level: 1 }).waitFor();
     expect(await page.title()).toBe(`Page not found · ${s.creds.storeName}`);
     await noAxeProblems(page);
