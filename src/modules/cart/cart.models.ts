@@ -4,16 +4,24 @@ import { Money } from "../catalog/catalog.models.ts";
 import { Int } from "../../kernel/schema.ts";
 
 const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Union([s, t.Null()]);
-const Str = (max: number, min = 1) => t.String({ minLength: min, maxLength: max });
-export const Email = t.String({ maxLength: 254, pattern: "^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$", description: "e-mail address" });
+// Address text: no control characters (a NUL cuts a text column short, a line break forges lines on a label or an
+// e-mail), and a required field holds more than blanks. Surrounding blanks are trimmed by updateCart.
+const TEXT = "[^\\u0000-\\u001F\\u007F]";
+const Str = (max: number) => t.String({ minLength: 1, maxLength: max, pattern: `^(?=[\\s\\S]*\\S)${TEXT}+$` });
+const OptStr = (max: number) => t.Optional(Nullable(t.String({ maxLength: max, pattern: `^${TEXT}*$` })));
+// No blanks, control characters or the characters that separate or quote addresses in a mail header (`,;<>"()[]:\`):
+// "ada;eve@x.io" would reach the order's e-mail job, which refuses it (notifications/jobs.ts), and a NUL would cut
+// the stored address short. Non-ASCII letters stay allowed (internationalized addresses).
+const EMAIL_PART = "[^\\s@,;:<>()\\[\\]\\\\\"\\u0000-\\u001F\\u007F]+";
+export const Email = t.String({ maxLength: 254, pattern: `^${EMAIL_PART}@${EMAIL_PART}\\.${EMAIL_PART}$`, description: "e-mail address" });
 const Quantity = Int({ minimum: 1, maximum: 10_000 });
 const VariantId = t.String({ pattern: "^var_[0-9A-Z]{26}$" });
 
 export const Address = t.Object(
   {
-    firstName: Str(100), lastName: Str(100), company: t.Optional(Nullable(Str(200))),
-    line1: Str(200), line2: t.Optional(Nullable(Str(200))), city: Str(100), postalCode: Str(20),
-    region: t.Optional(Nullable(Str(100))),
+    firstName: Str(100), lastName: Str(100), company: OptStr(200),
+    line1: Str(200), line2: OptStr(200), city: Str(100), postalCode: Str(20),
+    region: OptStr(100),
     countryCode: t.String({ pattern: "^[A-Z]{2}$", description: "ISO 3166-1 alpha-2" }),
     phone: t.Optional(Nullable(t.String({ minLength: 3, maxLength: 32, pattern: "^[0-9+()\\-. ]+$" }))),
   },

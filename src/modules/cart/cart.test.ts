@@ -1,5 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import { Value } from "@sinclair/typebox/value";
+import fc from "fast-check";
 import { checkoutFixture, ADDRESS } from "../checkout/checkout.testing.ts";
+import { emailSendJob } from "../notifications/jobs.ts";
+import { Email } from "./cart.models.ts";
 
 describe("carts", () => {
   test("lines merge by variant, stock is checked on add, totals follow every change", async () => {
@@ -109,6 +113,15 @@ describe("carts", () => {
     expect((await f.store(`/carts/${id}`, as)).status).toBe(404);
     expect((await f.store(`/carts/${id}/lines`, { ...as, json: { variantId: v, quantity: 1 } })).status).toBe(404);
     expect((await f.store(`/carts/${id}/complete`, { ...as, method: "POST" })).status).toBe(404);
+    // Every other cart route too, reads and writes (the other store's carts are another database file).
+    const lineId = (await f.store(`/carts/${id}`)).body.lines[0].id;
+    for (const [path, init] of [
+      [`/carts/${id}`, { method: "PATCH", json: { email: "eve@example.com" } }], [`/carts/${id}/lines/${lineId}`, { method: "PATCH", json: { quantity: 2 } }],
+      [`/carts/${id}/lines/${lineId}`, { method: "DELETE" }], [`/carts/${id}/accept-prices`, { method: "POST" }], [`/carts/${id}/shipping-options`, {}],
+      [`/carts/${id}/shipping-method`, { method: "PUT", json: { optionId: "shr_x" } }], [`/carts/${id}/payment`, { json: { provider: "sandbox", data: { card: "4242424242424242" } } }],
+    ] as const) {
+      expect((await f.store(path, { ...as, ...init })).status, `${init.method ?? "GET"} ${path}`).toBe(404);
+    }
     expect((await f.store(`/orders/${order.id}?token=${order.token}`, as)).status).toBe(404);
     expect((await other.admin(`/orders/${order.id}`)).status).toBe(404);
     expect((await other.admin(`/orders/${order.id}/refunds`, { json: { reason: "x" } })).status).toBe(404);
@@ -138,4 +151,50 @@ describe("carts", () => {
     expect(after.status).toBe(200);
     expect(after.body.lines.map((l: { quantity: number }) => l.quantity)).toEqual([10]);
   });
+
+  test("an e-mail the order's notifications could not be sent to is refused (422), never stored cut short at a NUL", async () => {
+    await using f = await checkoutFixture();
+    const id = (await f.store("/carts", { json: {} })).body.id;
+    // A NUL cut the stored e-mail to "ada" (the text column ends there); the others passed the cart and then failed
+    // the email.send job's own check: an order nobody could send its confirmation to.
+    for (const email of ["ada\u0000x@example.com", "ada;eve@example.com", "ada,eve@example.com", "ada<eve@example.com", '"ada"@example.com', "ada@exa\tmple.com", "ada@example.com\u007f"]) {
+      const r = await f.store(`/carts/${id}`, { method: "PATCH", json: { email } });
+      expect(r.status, JSON.stringify(email)).toBe(422);
+      expect(JSON.stringify(r.body)).not.toContain("eve");
+      expect((await f.store("/carts", { json: { email } })).status, JSON.stringify(email)).toBe(422);
+    }
+    expect((await f.store(`/carts/${id}`)).body.email).toBeNull();
+    for (const email of ["Ada.Lovelace+shop@Example.co.uk", "o'brien@example.ie", "josé@exemple.fr"]) {
+      const r = await f.store(`/carts/${id}`, { method: "PATCH", json: { email } });
+      expect(r.status, email).toBe(200);
+      expect(r.body.email).toBe(email.toLowerCase());
+    }
+    // Whatever a cart takes, the confirmation e-mail job takes too.
+    const to = emailSendJob.input.properties.to;
+    const part = fc.string({ unit: fc.constantFrom("a", "Z", ".", "-", "+", "@", ",", ";", "<", ">", '"', " ", "\t", "\u0000", "\u007f", "é", "(", ":"), minLength: 1, maxLength: 8 });
+    fc.assert(fc.property(part, part, part, (a, b, c) => {
+      const email = `${a}@${b}.${c}`;
+      if (Value.Check(Email, email)) expect(Value.Check(to, email.toLowerCase()), JSON.stringify(email)).toBe(true);
+    }), { numRuns: 3000 });
+  });
+
+  test("address fields blank or with control characters are refused (422, field named); the others are stored trimmed", async () => {
+    await using f = await checkoutFixture();
+    const id = (await f.store("/carts", { json: {} })).body.id;
+    for (const [field, value] of [["firstName", "   "], ["lastName", "\u00a0"], ["line1", " \t "], ["city", "Pa\u0000ris"], ["postalCode", "75001\n"], ["company", "Acme\r\nBcc: x"], ["line2", "\u0007"]] as const) {
+      const r = await f.store(`/carts/${id}`, { method: "PATCH", json: { shippingAddress: { ...ADDRESS, [field]: value } } });
+      expect(r.status, `${field} ${JSON.stringify(value)}`).toBe(422);
+      expect(r.body.error.details.issues.map((i: { path: string }) => i.path), field).toContain(`/shippingAddress/${field}`);
+      const billing = await f.store(`/carts/${id}`, { method: "PATCH", json: { billingAddress: { ...ADDRESS, [field]: value } } });
+      expect(billing.status, `billing ${field}`).toBe(422);
+    }
+    expect((await f.store(`/carts/${id}`)).body.shippingAddress).toBeNull();
+    const padded = await f.store(`/carts/${id}`, {
+      method: "PATCH",
+      json: { shippingAddress: { ...ADDRESS, firstName: "  Ada ", line1: " 1 rue de Rivoli", company: "   ", line2: "", region: " IDF " } },
+    });
+    expect(padded.status).toBe(200);
+    expect(padded.body.shippingAddress).toMatchObject({ firstName: "Ada", line1: "1 rue de Rivoli", company: null, line2: null, region: "IDF", city: "Paris" });
+  });
 });
+

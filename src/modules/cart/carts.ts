@@ -173,11 +173,28 @@ function checkAddress(a: AddressRow | undefined, field: string): void {
   }
 }
 
+const OPTIONAL_TEXT = ["company", "line2", "region", "phone"] as const;
+
+/**
+ * Surrounding blanks trimmed (they would print on labels and invoices); an optional field left blank is no value.
+ * The schema (cart.models.ts) already refused blank required fields, so none becomes empty here.
+ */
+function tidyAddress(a: AddressRow | undefined): AddressRow | undefined {
+  if (!a) return a;
+  const out: AddressRow = { ...a, firstName: a.firstName.trim(), lastName: a.lastName.trim(), line1: a.line1.trim(), city: a.city.trim(), postalCode: a.postalCode.trim() };
+  for (const k of OPTIONAL_TEXT) {
+    const v = a[k];
+    if (typeof v === "string") out[k] = v.trim() === "" ? null : v.trim();
+  }
+  return out;
+}
+
 export async function updateCart(
   ctx: Ctx, id: string, input: { email?: string; shippingAddress?: AddressRow; billingAddress?: AddressRow; customerId?: string | null },
 ): Promise<void> {
   checkAddress(input.shippingAddress, "shippingAddress");
   checkAddress(input.billingAddress, "billingAddress");
+  input = { ...input, shippingAddress: tidyAddress(input.shippingAddress), billingAddress: tidyAddress(input.billingAddress) };
   await withTx(ctx, async (tx) => {
     const cart = await openCart(tx, id);
     const patch: Partial<CartRow> = { updatedAt: ctx.clock.now() };
