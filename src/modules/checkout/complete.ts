@@ -59,8 +59,9 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       paymentAmount: { amount: payment.amount, currency: payment.currency }, cartTotal: priced.total,
     }));
   }
-  // A line whose variant is gone from the catalog (deleted after the session): nothing to take stock of.
-  const gone = lines.find((l) => !priced.variants.has(l.variantId));
+  // A line whose variant is gone from the catalog (deleted after the session: nothing to take stock of), or whose
+  // product was taken off sale since (draft, archived): what could not be added or paid for now is not sold either.
+  const gone = lines.find((l) => priced.variants.get(l.variantId)?.productStatus !== "active");
   if (gone) await refuse(new Conflict("cart.variant_unavailable", "A product in this cart is no longer for sale; remove it and start a new payment session", { variantId: gone.variantId, lineId: gone.id }));
   // Voided here is final, even while the provider still says authorized (its void may be under way): never asked.
   if (payment.status === "voided" || payment.status === "refunded") throw paymentFailure(payment)!;

@@ -99,7 +99,7 @@ describe("sandbox payments at checkout", () => {
     expect(keys.some((k) => k.startsWith("refund:"))).toBe(true);
   });
 
-  test("a completion refused before the order (cart emptied, product deleted) voids the authorization it will never use", async () => {
+  test("a completion refused before the order (cart emptied, product deleted or taken off sale) voids the authorization it will never use", async () => {
     await using f = await checkoutFixture();
     const status = async (pid: string) => (await f.t.platform.pool.get(f.s.id).then((s) => s.client.execute({ sql: "select status from payments where id = ?", args: [pid] }))).rows[0]!.status;
     const v = await f.product(1_000, 5);
@@ -121,6 +121,18 @@ describe("sandbox payments at checkout", () => {
     expect(r2.status).toBe(409);
     expect(r2.body.error.reason).toBe("cart.variant_unavailable");
     expect(await status(p2.body.id)).toBe("voided");
+
+    // Taken off sale (draft) after the session: it could no longer be added or paid for, so it is not sold either.
+    const drafted = await f.product(3_000, 5);
+    const cart3 = await f.readyCart([{ variantId: drafted, quantity: 1 }]);
+    const p3 = await f.pay(cart3);
+    const draftedId = (await f.admin("/products?limit=100")).body.data.find((p: any) => p.variants.some((x: any) => x.id === drafted)).id;
+    expect((await f.admin(`/products/${draftedId}`, { method: "PATCH", json: { status: "draft" } })).status).toBe(200);
+    const r3 = await f.complete(cart3);
+    expect(r3.status).toBe(409);
+    expect(r3.body.error.reason).toBe("cart.variant_unavailable");
+    expect(await status(p3.body.id)).toBe("voided");
+    expect(JSON.stringify((await f.admin(`/inventory/variants/${drafted}`)).body)).toContain('"available":5');
   });
 
   test("a payment voided here while the provider still says authorized (its void under way or failed) never becomes an order", async () => {
