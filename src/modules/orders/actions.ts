@@ -58,6 +58,7 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
     const p = await paymentRow(ctx.store.db, o.paymentId);
     if (isPaid(p)) return o;
     if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled");
+    if (p.status === "voided") throw authorizationGone(p.id, p.failureReason);
     // Captured with no amount known (a provider that captured at once without saying how much): asked again.
     if (p.status !== "authorized" && p.status !== "captured") throw new Conflict("payment.not_authorized", `A ${p.status} payment cannot be captured`, { paymentId: p.id });
     // A test authorization (sandbox) of a store that takes real payments now moves no money: it must not mark the order paid.
@@ -66,6 +67,17 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
       throw new Conflict("payment.provider_not_enabled", `This order's payment was a test payment (sandbox) and the store now takes payments with "${enabled}"; cancel the order`, { paymentId: p.id, enabled });
     }
     const s = await getProvider(p.provider).capture(pcOf(ctx, deps), p.providerRef, { amount: p.amount, currency: p.currency });
+    if (s.status === "voided") {
+      // Canceled at the provider and its news not here yet (Stripe's payment_intent.canceled): recorded now, as
+      // that event would, which then finds the payment voided and adds nothing.
+      await withTx(ctx, async (tx) => {
+        const fresh = await paymentRow(tx, p.id);
+        if (fresh.status !== "authorized") return;
+        await recordPaymentEvent(tx, ctx, fresh, { status: "voided", failureReason: s.failureReason }, { type: "authorization_canceled", amount: p.amount, reference: s.providerRef, detail: s.failureReason });
+        await authorizationCanceledInTx(tx, ctx, fresh, s.failureReason);
+      });
+      throw authorizationGone(p.id, s.failureReason);
+    }
     if (s.status !== "captured") {
       await withTx(ctx, async (tx) => {
         await recordPaymentEvent(tx, ctx, p, {}, { type: "capture_failed", amount: p.amount, reference: s.providerRef, detail: s.failureReason });
@@ -88,6 +100,33 @@ export function capturePayment(ctx: Ctx, orderId: string, deps: OrderDeps): Prom
       return next;
     });
   });
+}
+
+const authorizationGone = (paymentId: string, reason: string | null) =>
+  new Conflict("payment.authorization_canceled", "This order's payment authorization was canceled at the payment provider (it expired, or was canceled there), so it cannot be captured; cancel the order to put its stock back, and ask the buyer to order again", { paymentId, reason });
+
+/**
+ * The authorization of an order's payment was canceled at the provider before it was captured: Stripe cancels an
+ * uncaptured authorization on its own after about 7 days, and the merchant can cancel it in Stripe's dashboard. The
+ * caller has recorded the payment as voided (once: only an authorized payment becomes voided, so a redelivery or a
+ * later event adds nothing); the order says so on its timeline, in the audit log and in an
+ * `order.authorization_canceled` event.
+ *
+ * The order is not cancelled here, as on Shopify, where such an order stays open with its payment shown expired: an
+ * expiry decides nothing about the goods. The merchant may take the money another way or ask the buyer to order
+ * again before giving the stock back, and cancelling tells every integration the order is off. The order stays
+ * pending, it cannot be captured (409 payment.authorization_canceled) nor shipped (not paid), and cancelling it from
+ * Trafi voids nothing more (the payment is voided already) and puts its stock back.
+ */
+export async function authorizationCanceledInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, reason: string | null): Promise<void> {
+  if (p.orderId === null) return;
+  const o = await getOrderRow(tx, p.orderId);
+  if (o.cancelledAt !== null) return;
+  const now = ctx.clock.now();
+  const why = reason === "automatic" || reason === "expired" ? "it expired before it was captured" : `reason: ${reason ?? "none given"}`;
+  await addTimeline(tx, now, o.id, "authorization_canceled", `Payment authorization canceled at ${p.provider === "stripe" ? "Stripe" : p.provider} (${why}): it can no longer be captured. Cancel the order to put its stock back.`, { paymentId: p.id, reason });
+  await recordAudit(tx, ctx, { action: "order.authorization_canceled", targetType: "order", targetId: o.id, before: { status: o.status, paymentStatus: "authorized" }, after: { status: o.status, paymentStatus: "voided", reason } });
+  await addOutbox(tx, now, { topic: "event", key: `order.authorization_canceled:${o.id}`, payload: { type: "order.authorization_canceled", ...eventOf(o), paymentId: p.id, reason } });
 }
 
 type RefundRow = typeof refunds.$inferSelect;
@@ -228,10 +267,7 @@ export type RefundNewsOutcome = "untracked" | "unrecorded" | "unchanged" | "succ
  */
 export async function refundNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {
   const unchanged = { outcome: "unchanged" as const, paymentPatch: {} };
-  const byRef = (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.providerRef, news.refundRef))))[0];
-  // By our attempt's id only while it has no provider refund yet: a row holding another refund is not this one.
-  const byAttempt = !byRef && news.attemptId ? (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.id, news.attemptId), eq(refunds.providerRef, ""))))[0] : undefined;
-  const row = byRef ?? byAttempt;
+  const row = await refundRowOf(tx, p, news);
   if (!row && news.status === "failed" && p.orderId === null && news.attemptId?.startsWith("release:")) return releaseRefundFailed(tx, ctx, p, news);
   if (!row) return news.status === "failed" ? outsideRefundFailed(tx, ctx, p, news) : outsideRefundMade(tx, ctx, p, news);
   if (row.status === "requested") return { outcome: "unrecorded", paymentPatch: {} };
@@ -261,15 +297,24 @@ export async function refundNewsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, news:
   return { outcome: "reversed", paymentPatch };
 }
 
+/** The row of the refund the provider reports on: by its provider id, or (an attempt of ours not recorded yet) by our attempt's id. */
+async function refundRowOf(tx: StoreTx, p: PaymentRow, news: Pick<RefundNews, "refundRef" | "attemptId">): Promise<RefundRow | undefined> {
+  const byRef = (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.providerRef, news.refundRef))))[0];
+  if (byRef || !news.attemptId) return byRef;
+  // By our attempt's id only while it has no provider refund yet: a row holding another refund is not this one.
+  return (await tx.select().from(refunds).where(and(eq(refunds.paymentId, p.id), eq(refunds.id, news.attemptId), eq(refunds.providerRef, ""))))[0];
+}
+
 const refundedPatch = (p: PaymentRow, refunded: number): Partial<PaymentRow> => ({
   refundedAmount: refunded,
   status: refunded === 0 ? "captured" : refunded >= p.capturedAmount ? "refunded" : "partially_refunded",
 });
 
 /**
- * A refund made outside Trafi (the Stripe dashboard; refund.created / refund.updated): it becomes a refund of the
- * order, so the order's refunded total, status, timeline and `order.refunded` event say what the buyer got back.
- * The payment counts it once whichever of this and `charge.refunded` comes first (the larger of the two counts).
+ * A refund made outside Trafi (the Stripe dashboard; refund.created / refund.updated, or charge.refunded through
+ * outsideRefundsInTx): it becomes a refund of the order, so the order's refunded total, status, timeline, e-mail and
+ * `order.refunded` event say what the buyer got back. Its row holds the provider's refund id: the first news of it
+ * records it, any later one finds the row. The payment takes the larger of its own count and the recorded refunds.
  */
 async function outsideRefundMade(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: RefundNews): Promise<{ outcome: RefundNewsOutcome; paymentPatch: Partial<PaymentRow> }> {
   if (news.amount === null || news.amount <= 0 || p.orderId === null || news.status === "failed") return { outcome: "untracked", paymentPatch: {} };
@@ -287,8 +332,43 @@ async function outsideRefundMade(tx: StoreTx, ctx: Ctx, p: PaymentRow, news: Ref
   const amount = formatMoney({ amount: news.amount, currency: p.currency });
   await addTimeline(tx, now, o.id, "refunded", `Refunded ${amount} outside Trafi (Stripe dashboard)`, { refundId: id, amount: news.amount, reason: "made outside Trafi" });
   await recordAudit(tx, ctx, { action: "order.refunded", targetType: "order", targetId: o.id, before: { status: o.status, refundedTotal: o.refundedTotal }, after: { status: next.status, refundedTotal: next.refundedTotal, refundId: id, reason: "made outside Trafi" } });
+  // The buyer is told as for a refund made in Trafi: the merchant refunded the order, wherever the button was. No
+  // reason line: Stripe holds none in the merchant's words, and "outside Trafi" means nothing to the buyer.
+  await addOutbox(tx, now, { topic: "email.send", key: `refund:${id}`, payload: { template: "refund", to: o.email, data: refundEmailData(o, news.amount, "") } });
   await addOutbox(tx, now, { topic: "event", key: `order.refunded:${id}`, payload: { type: "order.refunded", ...eventOf(next), refundId: id, returnId: null, amount: { amount: news.amount, currency: p.currency }, refundedTotal: { amount: next.refundedTotal, currency: next.currency } } });
   return { outcome: "succeeded", paymentPatch };
+}
+
+/**
+ * `charge.refunded` says the provider refunded more than this payment's refunds hold: refunds made outside Trafi (the
+ * Stripe dashboard) whose own news (refund.created) has not come yet, or never will (an endpoint subscribed to
+ * charge.refunded alone). Each refund the provider lists (`listed`, oldest first) that has no row here becomes a
+ * refund of the order exactly as refund.created would make it (outsideRefundMade): a row holding the provider's
+ * refund id, so whichever of the two comes second finds that row and counts nothing. Our own refunds have rows (a
+ * requested attempt is found by its id in the refund's metadata) and are never taken for outside ones.
+ * `providerRefunded` is the snapshot's refunded amount less what it counts that is not to be added (attempts not
+ * recorded yet, refunds that failed since): no more than its excess over the recorded refunds is added, so a refund
+ * made after the snapshot (the list is read later) waits for its own news or the next snapshot.
+ * Runs in the caller's transaction; the caller records the payment event with `paymentPatch`.
+ */
+export async function outsideRefundsInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, listed: RefundNews[], providerRefunded: number): Promise<{ recorded: number; paymentPatch: Partial<PaymentRow> }> {
+  if (p.orderId === null) return { recorded: 0, paymentPatch: {} };
+  let excess = Math.min(p.capturedAmount, providerRefunded) - (await recordedRefunds(tx, p.id));
+  let payment = p;
+  let paymentPatch: Partial<PaymentRow> = {};
+  let recorded = 0;
+  for (const news of listed) {
+    if (excess <= 0) break;
+    if (news.status === "failed" || news.amount === null || news.amount <= 0 || (await refundRowOf(tx, p, news))) continue;
+    // Older than the snapshot first: one that does not fit is newer than it, and so is every one after it.
+    if (news.amount > excess) break;
+    const made = await outsideRefundMade(tx, ctx, payment, news);
+    payment = { ...payment, ...made.paymentPatch };
+    paymentPatch = { ...paymentPatch, ...made.paymentPatch };
+    excess -= news.amount;
+    recorded++;
+  }
+  return { recorded, paymentPatch };
 }
 
 const MAX_RELEASE_ROUNDS = 3;
@@ -504,8 +584,9 @@ export function settleRefundAttempt(ctx: Ctx, orderId: string, refundId: string,
       await cancelOrderNow(ctx, orderId, { reason: attempt.reason }, deps);
       return "recorded";
     }
-    // A plain refund; or a cancellation that cannot finish any more (lines were shipped since): the refund the
-    // provider made is recorded as a refund, and the order stays.
+    // A plain refund; or a cancellation that cannot finish any more (lines were shipped since: fulfillOrder refuses
+    // that while a cancellation's attempt is requested, refund.unsettled, so only an order shipped before that check
+    // existed gets here): the refund the provider made is recorded as a refund, and the order stays.
     await withTx(ctx, async (tx) => recordRefundInTx(tx, ctx, await getOrderRow(tx, orderId), await paymentRow(tx, p.id), attempt, { refundRef: found.refundRef, status: found.status as "succeeded" | "pending" }));
     return "recorded";
   });
@@ -561,6 +642,16 @@ export function fulfillOrder(ctx: Ctx, orderId: string, input: FulfillInput, dep
     if (refunded > 0 && refunded >= p.capturedAmount) {
       throw new Conflict("order.refunded", "This order was refunded in full, so it cannot be shipped", {
         orderId, refunded: { amount: refunded, currency: o.currency },
+      });
+    }
+    // A refund (or a cancellation's) whose provider call failed may have been made: its attempt stays requested
+    // until a retry or the refund.settle job finds out. If it covers all that is left, the order still reads paid
+    // but shipping could send goods for money already returned, so wait for it. A partial one still leaves money
+    // held for the goods, and ships as a recorded partial refund does.
+    const unsettled = await unsettledRefunds(tx, p.id);
+    if (unsettled > 0 && p.capturedAmount - refunded - unsettled <= 0) {
+      throw new Conflict("refund.unsettled", "A refund of all that is left on this order is still waiting for the payment provider's answer; ship once it has settled (within about 10 minutes) and only if it was not made", {
+        orderId, unsettled: { amount: unsettled, currency: o.currency },
       });
     }
     const lines = await orderLinesOf(tx, o.id);

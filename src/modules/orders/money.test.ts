@@ -289,18 +289,93 @@ describe("order money actions", () => {
     expect((await store.client.execute("SELECT sum(on_hand) FROM inventory_levels")).rows[0]![0]).toBe(5);
   });
 
-  test("a cancellation whose refund was made, and whose lines were shipped before the settle job ran, is recorded as a refund", async () => {
+  /** Ships every line left; the answer as the admin gets it. */
+  const shipAll = (f: CheckoutFixture, orderId: string, n = 1) =>
+    f.admin(`/orders/${orderId}/fulfillments`, { json: { carrier: "La Poste", trackingNumber: `6A12${n}`, trackingUrl: `https://laposte.fr/6A12${n}` } });
+
+  test("a cancellation whose refund may have been made cannot be shipped while it settles (409 refund.unsettled); the settle job then finishes the cancellation", async () => {
     const clock = new ManualClock(Date.now());
     await using f = await checkoutFixture({ clock });
     const order = await paidOrder(f);
     await cancelLosingItsRecording(f, order.id);
-    const shipped = await f.admin(`/orders/${order.id}/fulfillments`, { json: { carrier: "La Poste", trackingNumber: "6A123", trackingUrl: "https://laposte.fr/6A123" } });
-    expect(shipped.status).toBe(201);
+    // The order still reads paid, but its whole capture is in an attempt whose outcome is unknown: shipping now would
+    // give the goods away if the provider did refund (the settle job records it later).
+    const store = await f.t.platform.pool.get(f.s.id);
+    const count = async (sql: string) => Number((await store.client.execute(sql)).rows[0]![0]);
+    const before = { fulfillments: await count("select count(*) from fulfillments"), timeline: await count("select count(*) from order_events") };
+    const shipped = await shipAll(f, order.id);
+    expect(shipped.status).toBe(409);
+    expect(shipped.body.error).toMatchObject({ code: "CONFLICT", reason: "refund.unsettled", details: { orderId: order.id } });
+    expect({ fulfillments: await count("select count(*) from fulfillments"), timeline: await count("select count(*) from order_events") }).toEqual(before);
+    await settleLater(f, clock);
+    // Nothing went out: the cancellation finishes (refunded in full, stock back), and the order stays unshippable.
+    const after = (await f.admin(`/orders/${order.id}`)).body;
+    expect(after).toMatchObject({ status: "cancelled", fulfillmentStatus: "unfulfilled", refundedTotal: { amount: order.total.amount }, payment: { status: "refunded" } });
+    expect(after.refunds).toHaveLength(1);
+    expect((await store.client.execute("SELECT sum(on_hand) FROM inventory_levels")).rows[0]![0]).toBe(5);
+    expect((await shipAll(f, order.id, 2)).body.error.reason).toBe("order.cancelled");
+  });
+
+  test("a cancellation's refund settled after its lines went out anyway (shipped before refund.unsettled existed) is recorded as a refund; the order stays", async () => {
+    const clock = new ManualClock(Date.now());
+    await using f = await checkoutFixture({ clock });
+    const order = await paidOrder(f);
+    await cancelLosingItsRecording(f, order.id);
+    // fulfillOrder refuses this now; an order shipped while such an attempt was pending, before that check, is a fact.
+    const store = await f.t.platform.pool.get(f.s.id);
+    await store.client.execute({ sql: "UPDATE order_lines SET fulfilled_quantity = quantity WHERE order_id = ?", args: [order.id] });
     await settleLater(f, clock);
     const after = (await f.admin(`/orders/${order.id}`)).body;
-    expect(after).toMatchObject({ refundedTotal: { amount: order.total.amount } });
-    expect(after.status).not.toBe("cancelled");
+    expect(after).toMatchObject({ status: "refunded", cancelledAt: null, refundedTotal: { amount: order.total.amount } });
     expect(after.refunds).toHaveLength(1);
+  });
+
+  test("a full refund whose outcome is unknown blocks shipping until it settles; released as not made, the order ships again", async () => {
+    const clock = new ManualClock(Date.now());
+    await using f = await checkoutFixture({ clock });
+    const order = await paidOrder(f);
+    const total = order.total.amount as number;
+    const lost = await withSandbox({ refund: async () => Promise.reject(new Error("socket hang up")) }, () =>
+      f.admin(`/orders/${order.id}/refunds`, { json: { amount: total, reason: "lost" } }),
+    );
+    expect(lost.status).toBe(500);
+    expect((await shipAll(f, order.id)).body.error.reason).toBe("refund.unsettled");
+    // The provider never made it: released, and nothing stands between the order and its shipment any more.
+    await withSandbox({ findRefund: async () => null }, () => settleLater(f, clock));
+    const shipped = await shipAll(f, order.id, 2);
+    expect(shipped.status).toBe(201);
+    expect(shipped.body).toMatchObject({ status: "fulfilled", refundedTotal: { amount: 0 } });
+  });
+
+  test("a partial refund whose outcome is unknown does not block shipping (money is still held for the goods)", async () => {
+    const clock = new ManualClock(Date.now());
+    await using f = await checkoutFixture({ clock });
+    const order = await paidOrder(f);
+    const lost = await withSandbox({ refund: async (...a) => (await sandboxProvider.refund(...a), Promise.reject(new Error("timeout"))) }, () =>
+      f.admin(`/orders/${order.id}/refunds`, { json: { amount: 1_000, reason: "late parcel" } }),
+    );
+    expect(lost.status).toBe(500);
+    const shipped = await shipAll(f, order.id);
+    expect(shipped.status).toBe(201);
+    expect(shipped.body.fulfillmentStatus).toBe("fulfilled");
+    await settleLater(f, clock);
+    expect((await f.admin(`/orders/${order.id}`)).body).toMatchObject({ status: "partially_refunded", fulfillmentStatus: "fulfilled", refundedTotal: { amount: 1_000 } });
+  });
+
+  test("an order whose lines were shipped before a cancellation is not cancelled (409 order.already_fulfilled): no refund is asked, nothing to settle", async () => {
+    const clock = new ManualClock(Date.now());
+    await using f = await checkoutFixture({ clock });
+    const order = await paidOrder(f);
+    expect((await shipAll(f, order.id)).status).toBe(201);
+    const keys: string[] = [];
+    const refused = await withSandbox({ refund: keyRecordingRefund(keys) }, () => f.admin(`/orders/${order.id}/cancel`, { json: { reason: "out of stock" } }));
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.reason).toBe("order.already_fulfilled");
+    expect(keys).toHaveLength(0);
+    const store = await f.t.platform.pool.get(f.s.id);
+    expect((await store.client.execute("SELECT count(*) FROM refunds")).rows[0]![0]).toBe(0);
+    await settleLater(f, clock);
+    expect((await f.admin(`/orders/${order.id}`)).body).toMatchObject({ status: "fulfilled", refundedTotal: { amount: 0 }, cancelledAt: null });
   });
 
   test("a retry that finds its refund failed at the provider after it was accepted is refused; nothing is recorded", async () => {

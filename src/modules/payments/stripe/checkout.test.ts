@@ -212,20 +212,143 @@ describe("stripe checkout", () => {
     }
   });
 
-  test("a refund made in the Stripe dashboard that fails comes off the payment once (charge.refunded had counted it)", async () => {
+  /** A refund made in the Stripe dashboard: no metadata, so nothing says it is ours. */
+  const dashRefund = (id: string, intentId: string, amount: number) =>
+    ({ id, object: "refund", amount, currency: "eur", payment_intent: intentId, metadata: {}, status: "succeeded", created: nowS() });
+  const refundRows = (o: { body: { refunds: Array<{ amount: { amount: number }; status: string }> } }) => o.body.refunds.map((r) => [r.amount.amount, r.status]);
+  const refundsListed = () => fake.requests.filter((r) => r.method === "GET" && r.path === "/v1/refunds").length;
+
+  test("refunds made in the Stripe dashboard reach the order with charge.refunded; one that fails comes off the order and the payment once", async () => {
     const { orderId, intentId } = await refundedOrder(500, "rf-dash-1");
-    // Two refunds made in the Stripe dashboard: no metadata, only charge.refunded tells us.
-    const dash = (id: string, amount: number) => ({ id, object: "refund", amount, currency: "eur", payment_intent: intentId, metadata: {}, status: "succeeded" });
-    fake.refunds.push(dash("re_dashboard0001", 700), dash("re_dashboard0002", 300));
+    fake.refunds.push(dashRefund("re_dashboard0001", intentId, 700), dashRefund("re_dashboard0002", intentId, 300));
     await deliver("charge.refunded", fake.charge(intentId));
-    expect((await call(`/v1/admin/orders/${orderId}`, { admin: true })).body).toMatchObject({ refundedTotal: { amount: 500 }, payment: { refundedAmount: { amount: 1_500 } } });
+    const o1 = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    expect(o1.body).toMatchObject({ status: "partially_refunded", refundedTotal: { amount: 1_500 }, payment: { refundedAmount: { amount: 1_500 } } });
+    expect(refundRows(o1)).toEqual([[500, "succeeded"], [700, "succeeded"], [300, "succeeded"]]);
 
     const failed = fake.settleRefund("re_dashboard0001", "failed", "declined");
     expect((await deliver("refund.failed", failed)).ack.outcome).toBe("recorded");
     await deliver("charge.refund.updated", failed); // the same failure again: once only
     const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
-    expect(o.body).toMatchObject({ refundedTotal: { amount: 500 }, payment: { status: "partially_refunded", refundedAmount: { amount: 800 } } });
-    expect(o.body.refunds.map((r: { amount: { amount: number }; status: string }) => [r.amount.amount, r.status])).toEqual([[500, "succeeded"], [700, "failed"]]);
+    expect(o.body).toMatchObject({ refundedTotal: { amount: 800 }, payment: { status: "partially_refunded", refundedAmount: { amount: 800 } } });
+    expect(refundRows(o)).toEqual([[500, "succeeded"], [700, "failed"], [300, "succeeded"]]);
+    expect(o.body.timeline.filter((e: { type: string }) => e.type === "refund_failed")).toHaveLength(1);
+  });
+
+  test("a refund made in the Stripe dashboard reaches the order with charge.refunded alone (total, status, timeline, audit, event, e-mail), once, whatever comes after", async () => {
+    const { orderId, intentId } = await refundedOrder(500, "rf-dash-charge-1");
+    // Stripe's total for our own refund: nothing to find out, so Stripe is not asked.
+    const listed = refundsListed();
+    await deliver("charge.refunded", fake.charge(intentId));
+    expect(refundsListed()).toBe(listed);
+    const total = (await call(`/v1/admin/orders/${orderId}`, { admin: true })).body.total.amount as number;
+
+    const dash = dashRefund("re_dashboardCharge1", intentId, 700);
+    fake.refunds.push(dash);
+    expect((await deliver("charge.refunded", fake.charge(intentId))).ack.outcome).toBe("recorded");
+    const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    expect(o.body).toMatchObject({ status: "partially_refunded", refundedTotal: { amount: 1_200 }, payment: { status: "partially_refunded", refundedAmount: { amount: 1_200 } } });
+    expect(refundRows(o)).toEqual([[500, "succeeded"], [700, "succeeded"]]);
+    const entries = o.body.timeline.filter((e: { type: string; message: string }) => e.type === "refunded" && e.message.includes("Stripe dashboard"));
+    expect(entries).toHaveLength(1);
+    expect(entries[0].message).toContain("€7.00");
+    const dashId = o.body.refunds[1].id as string;
+    const db = (await t.platform.pool.get(S.id)).db;
+    const { auditLog } = await import("../../audit/audit.tables.ts");
+    const { outbox } = await import("../../../jobs/outbox.tables.ts");
+    expect((await db.select().from(auditLog).where(and(eq(auditLog.action, "order.refunded"), eq(auditLog.targetId, orderId)))).map((a) => (a.after as { refundId: string }).refundId)).toContain(dashId);
+    const event = await db.select().from(outbox).where(eq(outbox.key, `order.refunded:${dashId}`));
+    expect(event.map((e) => e.payload)).toEqual([expect.objectContaining({ type: "order.refunded", orderId, amount: { amount: 700, currency: "EUR" }, refundedTotal: { amount: 1_200, currency: "EUR" } })]);
+    expect(await db.select().from(outbox).where(eq(outbox.key, `refund:${dashId}`))).toHaveLength(1);
+
+    // The refund's own events and Stripe's total again (new event ids): the same money, not counted again.
+    await deliver("refund.created", dash);
+    await deliver("refund.updated", dash);
+    await deliver("charge.refunded", fake.charge(intentId));
+    const again = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    expect(again.body).toMatchObject({ refundedTotal: { amount: 1_200 }, payment: { refundedAmount: { amount: 1_200 } } });
+    expect(refundRows(again)).toEqual([[500, "succeeded"], [700, "succeeded"]]);
+    expect(again.body.timeline.filter((e: { type: string }) => e.type === "refunded")).toHaveLength(2);
+
+    // The rest, refunded in the dashboard, with an older API version that still embeds the charge's refunds: no
+    // need to ask Stripe. Refunded in full, the order is not shipped.
+    fake.refunds.push(dashRefund("re_dashboardCharge2", intentId, total - 1_200));
+    const charge = fake.charge(intentId);
+    const embedded = { ...charge, refunds: { object: "list", has_more: false, data: fake.refunds.filter((r) => r.payment_intent === intentId).reverse() } };
+    const before = refundsListed();
+    await deliver("charge.refunded", embedded);
+    expect(refundsListed()).toBe(before);
+    const full = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    expect(full.body).toMatchObject({ status: "refunded", refundedTotal: { amount: total }, payment: { status: "refunded", refundedAmount: { amount: total } } });
+    const ship = await call(`/v1/admin/orders/${orderId}/fulfillments`, { admin: true, json: { carrier: "La Poste", trackingNumber: "6A9", trackingUrl: "https://laposte.fr/6A9" } });
+    expect(ship.body.error.reason).toBe("order.refunded");
+  });
+
+  test("a dashboard refund whose charge.refunded arrives while one of ours is unsettled counts only the dashboard's; the settle of ours adds it once", async () => {
+    const { orderId, intentId } = await refundedOrder(500, "rf-dash-mixed-1");
+    // Ours: Stripe makes it, our recording fails (the attempt stays requested).
+    orderFaults.afterRefundProvider = () => {
+      orderFaults.afterRefundProvider = null;
+      throw new Error("disk full");
+    };
+    const lost = await t.request(`/v1/admin/orders/${orderId}/refunds`, { method: "POST", headers: { ...adminHeaders(S.sk), "idempotency-key": "rf-dash-mixed-2" }, json: { amount: 400, reason: "damaged" } });
+    expect(lost.status).toBe(500);
+    fake.refunds.push(dashRefund("re_dashboardMixed1", intentId, 600));
+    await deliver("charge.refunded", fake.charge(intentId)); // 500 + 400 (ours, unsettled) + 600 (dashboard)
+    const between = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+    expect(between.body).toMatchObject({ refundedTotal: { amount: 1_100 }, payment: { refundedAmount: { amount: 1_100 } } });
+    expect(refundRows(between)).toEqual([[500, "succeeded"], [600, "succeeded"]]);
+    // The retry records ours: each refund once.
+    const retry = await t.request(`/v1/admin/orders/${orderId}/refunds`, { method: "POST", headers: { ...adminHeaders(S.sk), "idempotency-key": "rf-dash-mixed-2" }, json: { amount: 400, reason: "damaged" } });
+    expect(retry.status).toBe(201);
+    expect(await retry.json()).toMatchObject({ refundedTotal: { amount: 1_500 }, payment: { refundedAmount: { amount: 1_500 } } });
+  });
+
+  test("an authorization canceled at Stripe (expired after 7 days): the order stays pending, says so once on its timeline and audit log; capture is a 409 and cancel restocks without asking Stripe", async () => {
+    await onManualCapture(async () => {
+      const { orderId, intentId } = await placedOrder();
+      const stock = async () => (await call(`/v1/admin/inventory/variants/${variantId}`, { admin: true })).body.onHand as number;
+      const onHand = await stock();
+      const pi = fake.intents.get(intentId)!;
+      Object.assign(pi, { status: "canceled", cancellation_reason: "automatic", canceled_at: nowS(), amount_capturable: 0 });
+      expect((await deliver("payment_intent.canceled", pi)).ack.outcome).toBe("recorded");
+      await deliver("payment_intent.canceled", pi); // the same news in another event: noted once
+      const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+      expect(o.body).toMatchObject({ status: "pending", cancelledAt: null, payment: { status: "voided" } });
+      const entries = o.body.timeline.filter((e: { type: string }) => e.type === "authorization_canceled");
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ data: { reason: "automatic" } });
+      expect(entries[0].message).toContain("expired");
+      const db = (await t.platform.pool.get(S.id)).db;
+      const { auditLog } = await import("../../audit/audit.tables.ts");
+      expect(await db.select().from(auditLog).where(and(eq(auditLog.action, "order.authorization_canceled"), eq(auditLog.targetId, orderId)))).toHaveLength(1);
+
+      const asked = fake.requests.length;
+      const capture = await call(`/v1/admin/orders/${orderId}/capture`, { admin: true, json: {} });
+      expect(capture.status).toBe(409);
+      expect(capture.body.error).toMatchObject({ code: "CONFLICT", reason: "payment.authorization_canceled" });
+      const cancelled = await call(`/v1/admin/orders/${orderId}/cancel`, { admin: true, json: { reason: "authorization expired" } });
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ status: "cancelled", payment: { status: "voided" } });
+      expect(await stock()).toBe(onHand + 1);
+      expect(fake.requests.slice(asked)).toEqual([]); // neither a capture nor a second void reached Stripe
+    });
+  });
+
+  test("a capture pressed after Stripe canceled the authorization, before its event arrived, answers 409 and notes the cancellation once", async () => {
+    await onManualCapture(async () => {
+      const { orderId, intentId } = await placedOrder();
+      const pi = fake.intents.get(intentId)!;
+      Object.assign(pi, { status: "canceled", cancellation_reason: "requested_by_customer", canceled_at: nowS(), amount_capturable: 0 });
+      const capture = await call(`/v1/admin/orders/${orderId}/capture`, { admin: true, json: {} });
+      expect(capture.status).toBe(409);
+      expect(capture.body.error.reason).toBe("payment.authorization_canceled");
+      await deliver("payment_intent.canceled", pi); // then Stripe's event: already known
+      const o = await call(`/v1/admin/orders/${orderId}`, { admin: true });
+      expect(o.body).toMatchObject({ status: "pending", payment: { status: "voided" } });
+      expect(o.body.timeline.filter((e: { type: string }) => e.type === "authorization_canceled").map((e: { data: { reason: string } }) => e.data.reason)).toEqual(["requested_by_customer"]);
+      expect(o.body.timeline.filter((e: { type: string }) => e.type === "capture_failed")).toHaveLength(0);
+    });
   });
 
   test("a refund made in the Stripe dashboard reaches the order (refund.created): refunded total, status, timeline, event; counted once", async () => {

@@ -110,6 +110,9 @@ async function capture(pc: ProviderContext, ref: string, amount: Money): Promise
     // forgot its key): Stripe refuses a second capture, and the intent says what happened.
     const current = await call(() => stripe.paymentIntents.retrieve(ref)).catch(() => null);
     if (current?.status === "succeeded") return sessionOf(current);
+    // Canceled at Stripe (expired after about 7 days, or in the dashboard): the authorization is gone, which the
+    // caller says plainly instead of Stripe's refusal.
+    if (current?.status === "canceled") return { ...sessionOf(current), status: "voided", failureReason: current.cancellation_reason ?? "canceled" };
     throw e;
   }
 }
@@ -149,14 +152,18 @@ function refundResult(r: Stripe.Refund): RefundResult {
   return { refundRef: r.id, status };
 }
 
-async function findRefund(pc: ProviderContext, ref: string, idempotencyKey: string): Promise<RefundResult | null> {
+/** Every refund of the intent, newest first, page by page (the SDK follows has_more): a payment has a handful. */
+export async function listRefunds(pc: ProviderContext, ref: string): Promise<Stripe.Refund[]> {
   const { stripe } = await bound(pc);
-  // Every refund of the intent, newest first, page by page (the SDK follows has_more): a payment has a handful.
-  const list = await call(async () => {
+  return call(async () => {
     const all: Stripe.Refund[] = [];
     for await (const r of stripe.refunds.list({ payment_intent: ref, limit: 100 })) all.push(r);
     return all;
   });
+}
+
+async function findRefund(pc: ProviderContext, ref: string, idempotencyKey: string): Promise<RefundResult | null> {
+  const list = await listRefunds(pc, ref);
   const made = list.find((r) => r.metadata?.trafi_refund === idempotencyKey);
   return made ? refundResult(made) : null;
 }

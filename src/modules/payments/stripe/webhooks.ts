@@ -20,9 +20,10 @@ import { captureOrder, completeCart, type CompletionDeps } from "./checkout-link
 import { stripeClient, fromStripeAmount } from "./client.ts";
 import { stripeCredentials } from "./settings.ts";
 import { stripeEvents } from "./stripe.tables.ts";
-import { failedSince, unsettledRefunds } from "../../orders/refund-attempts.ts";
+import { failedSince, recordedRefunds, unsettledRefunds } from "../../orders/refund-attempts.ts";
 import type { DisputeNews, RefundNews } from "../../orders/actions.ts";
-import { disputeNewsInTx as disputeNewsLink, refundNewsInTx } from "./refund-link.ts";
+import { authorizationCanceledInTx, disputeNewsInTx as disputeNewsLink, outsideRefundsInTx, refundNewsInTx, underOrderLock } from "./refund-link.ts";
+import { listRefunds } from "./stripe-provider.ts";
 
 export const MAX_WEBHOOK_BYTES = 512 * 1024;
 /** Stripe's documented default: a signature older than 5 minutes is a replay. */
@@ -155,7 +156,9 @@ export async function applyEvent(ctx: Ctx, event: Stripe.Event, deps: Completion
       detail = p.orderId;
     }
   }
-  const inserted = await withTx(ctx, async (tx) => {
+  // Outside any transaction: it may ask Stripe (never while holding the store's write lock).
+  const listed = subject.ours && event.type === "charge.refunded" ? await refundsToAdd(ctx, event, subject, deps) : null;
+  const record = () => withTx(ctx, async (tx) => {
     const row = await tx
       .insert(stripeEvents)
       .values({
@@ -174,9 +177,14 @@ export async function applyEvent(ctx: Ctx, event: Stripe.Event, deps: Completion
       .onConflictDoNothing()
       .returning({ id: stripeEvents.id });
     if (row.length === 0) return false; // a concurrent delivery of the same event won
-    await recordEffect(tx, ctx, event, subject, outcome, detail);
+    await recordEffect(tx, ctx, event, subject, outcome, detail, listed);
     return true;
   });
+  // A cancellation at Stripe is news only if Trafi did not ask for it: our own cancelOrder voids the intent (Stripe
+  // then sends this event) and records the void, all under the order's lock. Taken here too, the event waits for that
+  // recording and finds the payment voided already, instead of telling the order Stripe canceled it on its own.
+  const lockedOrder = subject.ours && event.type === "payment_intent.canceled" ? ((await paymentOf(ctx.store.db, subject.intentId))?.orderId ?? null) : null;
+  const inserted = lockedOrder ? await underOrderLock(ctx, lockedOrder, deps, record) : await record();
   ctx.log.info("stripe event", { type: event.type, outcome, duplicate: !inserted });
   return { received: true, duplicate: !inserted, outcome: inserted ? outcome : "duplicate" };
 }
@@ -186,8 +194,40 @@ async function paymentOf(tx: StoreTx | StoreDb, intentId: string | null): Promis
   return (await tx.select().from(payments).where(and(eq(payments.provider, "stripe"), eq(payments.providerRef, intentId))))[0];
 }
 
+/**
+ * What a `charge.refunded` snapshot counts that is not to be added to the payment: our attempts not recorded yet
+ * (recording them adds them), and refunds that failed since the snapshot was taken (events come in any order).
+ */
+async function uncountedOf(db: StoreTx | StoreDb, paymentId: string, event: Stripe.Event): Promise<number> {
+  return (await unsettledRefunds(db, paymentId)) + (await failedSince(db, paymentId, event.created * 1000));
+}
+
+/** Stripe's refunded amount on the charge, in our minor units. */
+const chargeRefunded = (ch: Stripe.Charge): number => fromStripeAmount(ch.amount_refunded, ch.currency.toUpperCase());
+
+/**
+ * The refunds a `charge.refunded` may add to its order (outsideRefundsInTx), oldest first: the ones the charge
+ * embeds (older API versions), or else the intent's refunds read from Stripe, and only when the snapshot counts more
+ * than this payment's refunds hold (a refund made in the Stripe dashboard). Null when there is nothing to add (not
+ * an order's payment, or every refund counted is ours and known): Stripe is then not asked. Read before the
+ * transaction, and checked again inside it; a failure to read answers 5xx, so Stripe sends the event again.
+ */
+async function refundsToAdd(ctx: Ctx, event: Stripe.Event, subject: Subject, deps: CompletionDeps): Promise<RefundNews[] | null> {
+  const ch = event.data.object as Stripe.Charge;
+  const p = await paymentOf(ctx.store.db, subject.intentId);
+  if (!p || p.orderId === null || ch.object !== "charge") return null;
+  const embedded = ch.refunds && Array.isArray(ch.refunds.data) && !ch.refunds.has_more ? ch.refunds.data : null;
+  if (!embedded) {
+    const excess = chargeRefunded(ch) - (await uncountedOf(ctx.store.db, p.id, event)) - (await recordedRefunds(ctx.store.db, p.id));
+    if (excess <= 0) return null;
+  }
+  const newestFirst = embedded ?? (await listRefunds({ storeId: ctx.storeId, masterKey: deps.masterKey }, p.providerRef));
+  // Stripe lists newest first; reversed, then sorted by creation (a stable sort keeps the list's order for ties).
+  return [...newestFirst].reverse().sort((a, b) => (a.created ?? 0) - (b.created ?? 0)).map((r) => refundNews(r, (r.created ?? event.created) * 1000));
+}
+
 /** The state change the event carries, recorded on the payment (event row + audit) or, without one, audited alone. */
-async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject: Subject, outcome: string, detail: string | null) {
+async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject: Subject, outcome: string, detail: string | null, listed: RefundNews[] | null) {
   const payment = subject.ours ? await paymentOf(tx, subject.intentId) : undefined;
   if (!payment) {
     await recordAudit(tx, ctx, {
@@ -213,10 +253,21 @@ async function recordEffect(tx: StoreTx, ctx: Ctx, event: Stripe.Event, subject:
   }
   const dispute = disputeOf(event, subject);
   if (dispute) await disputeNewsLink(tx, ctx, payment, dispute);
-  // Our refund attempts not recorded yet: recording them adds them, so charge.refunded must not count them too; and
-  // refunds that failed since this snapshot was taken are still in it.
-  const uncounted = event.type === "charge.refunded" ? (await unsettledRefunds(tx, payment.id)) + (await failedSince(tx, payment.id, event.created * 1000)) : 0;
-  await recordPaymentEvent(tx, ctx, payment, patchFor(event, payment, uncounted), e);
+  const uncounted = event.type === "charge.refunded" ? await uncountedOf(tx, payment.id, event) : 0;
+  let patch: Partial<PaymentRow> = {};
+  if (listed && event.type === "charge.refunded") {
+    // Refunds made in the Stripe dashboard reach the order (refunded total, status, timeline, e-mail, event) in this
+    // transaction, each once: its row holds Stripe's refund id, which its own refund.created finds later.
+    const outside = await outsideRefundsInTx(tx, ctx, payment, listed, chargeRefunded(event.data.object) - uncounted);
+    patch = outside.paymentPatch;
+    if (outside.recorded > 0) e.detail = `${e.detail}; ${outside.recorded} refund(s) made outside Trafi added to the order`;
+  }
+  patch = { ...patch, ...patchFor(event, { ...payment, ...patch }, uncounted) };
+  await recordPaymentEvent(tx, ctx, payment, patch, e);
+  if (payment.status === "authorized" && patch.status === "voided") {
+    // Canceled at Stripe before it was captured (expired, or in the dashboard): the order says so, once.
+    await authorizationCanceledInTx(tx, ctx, { ...payment, ...patch }, patch.failureReason ?? null);
+  }
 }
 
 const DISPUTE_KINDS: Record<string, DisputeNews["kind"]> = {
@@ -242,11 +293,16 @@ function refundOf(event: Stripe.Event, subject: Subject): RefundNews | null {
   if (!REFUND_NEWS.has(event.type)) return null;
   const r = event.data.object as Stripe.Refund;
   if (r.object !== "refund" || typeof r.id !== "string") return null;
+  return { ...refundNews(r, event.created * 1000), amount: subject.amount };
+}
+
+/** A Stripe refund as the order actions take it; `at`: when Stripe said so (ms). */
+function refundNews(r: Stripe.Refund, at: number): RefundNews {
   const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
   const attemptId = r.metadata?.trafi_refund;
   return {
     refundRef: r.id, attemptId: typeof attemptId === "string" ? attemptId : null, status, failureReason: r.failure_reason ?? null,
-    amount: subject.amount, at: event.created * 1000,
+    amount: typeof r.amount === "number" && typeof r.currency === "string" ? amountOrNull(r.amount, r.currency.toUpperCase()) : null, at,
   };
 }
 
@@ -264,10 +320,11 @@ function patchFor(event: Stripe.Event, p: PaymentRow, uncounted = 0): Partial<Pa
   }
   if (event.type === "charge.refunded") {
     const ch = event.data.object;
-    // Refunds made in the Stripe dashboard arrive only here; ours were recorded when made, so take the larger. Left
-    // out (`uncounted`): ours not recorded yet (an attempt whose answer was lost: recording them adds them), and
-    // refunds that failed after this snapshot was taken (events come in any order).
-    const stripeRefunded = fromStripeAmount(ch.amount_refunded, ch.currency.toUpperCase()) - uncounted;
+    // Ours were recorded when made, and refunds made in the Stripe dashboard were just added to the order (or came
+    // with refund.created), so take the larger. Left out (`uncounted`): ours not recorded yet (an attempt whose answer
+    // was lost: recording them adds them), and refunds that failed after this snapshot was taken (events come in any
+    // order).
+    const stripeRefunded = chargeRefunded(ch) - uncounted;
     const refunded = Math.min(p.capturedAmount, Math.max(p.refundedAmount, stripeRefunded));
     if (refunded === p.refundedAmount || p.capturedAmount === 0) return {};
     return { refundedAmount: refunded, status: refunded >= p.capturedAmount ? "refunded" : "partially_refunded" };
