@@ -233,7 +233,14 @@ export function OrderDetail() {
                       </For>
                     </ul>
                   </Show>
-                  <Show when={o.fulfillmentStatus !== "fulfilled" && o.status !== "cancelled" && o.status !== "pending"} fallback={<p class="m-0 text-sm text-muted">{o.status === "pending" ? "Waiting for payment before fulfilment." : o.status === "cancelled" ? "Cancelled orders are not fulfilled." : "Everything has shipped."}</p>}>
+                  <Show
+                    when={o.fulfillmentStatus !== "fulfilled" && o.status !== "cancelled" && o.status !== "pending" && o.status !== "refunded"}
+                    fallback={
+                      <p class="m-0 text-sm text-muted">
+                        {o.fulfillmentStatus === "fulfilled" ? "Everything has shipped." : o.status === "pending" ? "Waiting for payment before fulfilment." : o.status === "cancelled" ? "Cancelled orders are not fulfilled." : "Refunded in full: the rest is not shipped."}
+                      </p>
+                    }
+                  >
                     <Fulfil order={o} onDone={(n) => mutate(n)} />
                   </Show>
                 </Section>
