@@ -634,7 +634,11 @@ export function fulfillOrder(ctx: Ctx, orderId: string, input: FulfillInput, dep
     const o = await getOrderRow(tx, orderId);
     if (o.cancelledAt !== null) throw new Conflict("order.cancelled", "This order is cancelled; a cancelled order cannot be shipped", { orderId });
     const p = await paymentRow(tx, o.paymentId);
-    if (!isPaid(p)) throw new Conflict("order.not_paid", "Capture the payment before shipping", { orderId });
+    if (!isPaid(p)) {
+      // "Capture first" would send the merchant to a button that answers 409 once the authorization is gone.
+      const message = p.status === "voided" ? "This order was never paid: its payment authorization was canceled, so it cannot be shipped" : "Capture the payment before shipping";
+      throw new Conflict("order.not_paid", message, { orderId });
+    }
     // Refunded in full, here or at the provider (a charge.refunded from the Stripe dashboard moves the payment's
     // figure before the order's): the buyer has the money back, so shipping would give the goods away as well. A
     // partly refunded order still ships (a goodwill gesture, a late-delivery discount), as on Shopify or Medusa.

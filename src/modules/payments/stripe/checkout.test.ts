@@ -327,6 +327,10 @@ describe("stripe checkout", () => {
       const capture = await call(`/v1/admin/orders/${orderId}/capture`, { admin: true, json: {} });
       expect(capture.status).toBe(409);
       expect(capture.body.error).toMatchObject({ code: "CONFLICT", reason: "payment.authorization_canceled" });
+      const ship = await call(`/v1/admin/orders/${orderId}/fulfillments`, { admin: true, json: { carrier: "La Poste", trackingNumber: "6A1", trackingUrl: "https://laposte.fr/6A1" } });
+      expect(ship.status).toBe(409);
+      expect(ship.body.error.reason).toBe("order.not_paid");
+      expect(ship.body.error.message).toContain("authorization was canceled"); // not "capture first": capture is refused
       const cancelled = await call(`/v1/admin/orders/${orderId}/cancel`, { admin: true, json: { reason: "authorization expired" } });
       expect(cancelled.status).toBe(200);
       expect(cancelled.body).toMatchObject({ status: "cancelled", payment: { status: "voided" } });
