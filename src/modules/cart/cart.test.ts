@@ -198,3 +198,62 @@ describe("carts", () => {
   });
 });
 
+
+describe("cart → order money invariants (generated carts, fixed seed)", () => {
+  // Each run: products at random prices and tax categories, a random cart of them, a random EU destination and
+  // shipping option, prices with or without tax; then paid and completed. What the buyer was shown, what the
+  // payment asked for and what the order keeps must be the same integers, and they must add up.
+  test("line totals add to the subtotal; total = subtotal − discount + shipping (+ tax when exclusive); cart = payment = order", async () => {
+    await using f = await checkoutFixture();
+    const sumOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+    const taxOf = (ls: Array<{ taxLines: Array<{ amount: { amount: number } }> }>) => sumOf(ls.flatMap((l) => l.taxLines.map((t) => t.amount.amount)));
+    // Zero- and three-decimal currencies too: the Europe zone gets rates in them (a flat one free above a subtotal).
+    const zone = (await f.admin("/shipping-zones")).body.data[0];
+    for (const [currency, amount, freeAbove] of [["JPY", 800, 20_000], ["KWD", 2_500, 40_000]] as const) {
+      const r = await f.admin(`/shipping-zones/${zone.id}/rates`, { json: { name: `Flat ${currency}`, carrier: "Post", type: "flat", currency, amount, freeAbove } });
+      expect(r.status).toBe(201);
+    }
+    const gen = fc.record({
+      currency: fc.constantFrom("EUR", "JPY", "KWD"),
+      inclusive: fc.boolean(),
+      country: fc.constantFrom("FR", "DE", "BE"),
+      option: fc.nat({ max: 1 }),
+      lines: fc.array(fc.record({ price: fc.integer({ min: 1, max: 250_000 }), quantity: fc.integer({ min: 1, max: 40 }), reduced: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+    });
+    await fc.assert(fc.asyncProperty(gen, async (c) => {
+      expect((await f.admin("/tax-settings", { method: "PATCH", json: { pricesIncludeTax: c.inclusive } })).status).toBe(200);
+      const items = [];
+      for (const l of c.lines) {
+        const p = await f.admin("/products", {
+          json: { title: "Item", status: "active", taxCategory: l.reduced ? "reduced" : "standard", variants: [{ prices: [{ currency: "EUR", amount: l.price }, ...(c.currency === "EUR" ? [] : [{ currency: c.currency, amount: l.price }])], trackInventory: false }] },
+        });
+        expect(p.status).toBe(201);
+        items.push({ variantId: p.body.variants[0].id, quantity: l.quantity });
+      }
+      const created = await f.store("/carts", { json: { currency: c.currency, email: "ada@example.com", items } });
+      expect(created.status).toBe(201);
+      const id = created.body.id;
+      await f.store(`/carts/${id}`, { method: "PATCH", json: { shippingAddress: { ...ADDRESS, countryCode: c.country } } });
+      const options = (await f.store(`/carts/${id}/shipping-options`)).body.data;
+      const cart = (await f.store(`/carts/${id}/shipping-method`, { method: "PUT", json: { optionId: options[c.option % options.length].id } })).body;
+      const a = (m: { amount: number }) => m.amount;
+      expect(cart.lines.map((l: any) => a(l.total))).toEqual(cart.lines.map((l: any) => a(l.unitPrice) * l.quantity));
+      expect(a(cart.subtotal)).toBe(sumOf(cart.lines.map((l: any) => a(l.total))));
+      expect(a(cart.total)).toBe(a(cart.subtotal) - a(cart.discountTotal) + a(cart.shippingTotal) + (c.inclusive ? 0 : a(cart.taxTotal)));
+      expect(cart.taxIncluded).toBe(c.inclusive);
+      const pay = await f.pay(id);
+      expect(pay.status).toBe(201);
+      expect(pay.body.amount).toEqual(cart.total);
+      const order = await f.complete(id);
+      expect(order.status).toBe(201);
+      const o = (await f.admin(`/orders/${order.body.id}`)).body;
+      for (const k of ["subtotal", "discountTotal", "shippingTotal", "taxTotal", "total"]) expect([k, o[k]]).toEqual([k, cart[k]]);
+      expect(o.payment.amount).toEqual(cart.total);
+      expect(o.payment.capturedAmount).toEqual(cart.total);
+      // Every tax line the order keeps (lines and shipping) adds up to its tax total, to the minor unit.
+      expect(taxOf(o.lines) + taxOf([o.shippingMethod])).toBe(a(o.taxTotal));
+      expect(o.lines.map((l: any) => a(l.total))).toEqual(cart.lines.map((l: any) => a(l.total)));
+      expect(o.taxIncluded).toBe(c.inclusive);
+    }), { seed: 20_250_611, numRuns: 15 });
+  }, 60_000);
+});

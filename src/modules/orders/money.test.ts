@@ -71,6 +71,21 @@ describe("order money actions", () => {
     expect(detail.refunds).toHaveLength(1);
   });
 
+  test("six concurrent refunds (some of all that is left) never add up to more than the capture", async () => {
+    await using f = await checkoutFixture();
+    const order = await paidOrder(f);
+    const third = Math.floor(order.total.amount / 3) + 1; // three of these are more than the total
+    const bodies = [third, third, undefined, third, undefined, 1].map((amount, i) => ({ ...(amount !== undefined && { amount }), reason: `r${i}` }));
+    const rs = await Promise.all(bodies.map((json) => f.admin(`/orders/${order.id}/refunds`, { json })));
+    expect(rs.every((r) => r.status === 201 || (r.status === 409 && ["refund.exceeds_captured", "order.cancelled"].includes(r.body.error.reason)))).toBe(true);
+    const detail = (await f.admin(`/orders/${order.id}`)).body;
+    const refunded = detail.refunds.reduce((s: number, r: { amount: { amount: number } }) => s + r.amount.amount, 0);
+    expect(refunded).toBe(detail.refundedTotal.amount);
+    expect(refunded).toBe(detail.payment.refundedAmount.amount);
+    expect(refunded).toBeLessThanOrEqual(detail.payment.capturedAmount.amount);
+    expect(detail.refunds).toHaveLength(rs.filter((r) => r.status === 201).length);
+  });
+
   test("a refund the provider refuses answers 402 refund.failed and changes nothing but the payment's event log", async () => {
     await using f = await checkoutFixture();
     const order = await paidOrder(f);

@@ -3,7 +3,7 @@
 import Stripe from "stripe";
 import { createHash } from "node:crypto";
 import { AppError, Conflict, Unavailable } from "../../../kernel/errors.ts";
-import { exponent, type Money } from "../../../kernel/money.ts";
+import { exponent, MoneyError, type Money } from "../../../kernel/money.ts";
 import type { ProviderSession } from "../provider.ts";
 
 const clients = new Map<string, Stripe>();
@@ -65,10 +65,17 @@ export function toStripeAmount(m: Money): number {
   return m.amount / f;
 }
 
+/**
+ * Stripe's amount → our minor units, exact or refused like the way there: ISK is two-decimal at Stripe and
+ * zero-decimal here, and an amount with øre in it (a charge from before Stripe made ISK whole-króna only) would
+ * otherwise come back as a fraction of a minor unit and be stored as money.
+ */
 export function fromStripeAmount(amount: number, currency: string): number {
   const c = currency.toUpperCase();
   const diff = stripeExponent(c) - exponent(c);
-  return diff >= 0 ? amount / 10 ** diff : amount * 10 ** -diff;
+  const ours = diff >= 0 ? amount / 10 ** diff : amount * 10 ** -diff;
+  if (!Number.isSafeInteger(ours)) throw new MoneyError(`Stripe's ${amount} ${c} is not a whole number of our minor units`);
+  return ours;
 }
 
 export function sessionOf(pi: Stripe.PaymentIntent): ProviderSession {

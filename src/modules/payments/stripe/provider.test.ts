@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { adminHeaders, createTestPlatform, type TestPlatform, type TestStore } from "../../../testing/harness.ts";
 import { ManualClock } from "../../../kernel/clock.ts";
 import { AppError } from "../../../kernel/errors.ts";
-import { money } from "../../../kernel/money.ts";
+import { money, MoneyError } from "../../../kernel/money.ts";
 import { getProvider, type ProviderContext } from "../provider.ts";
 import { ConfigError, loadConfig } from "../../../config.ts";
 import { TEST_MASTER_KEY, tempDataDir } from "../../../testing/harness.ts";
@@ -185,6 +185,16 @@ describe("stripe mapping", () => {
     // Stripe charges three-decimal currencies in steps of 10: 1.234 KWD is refused before Stripe is asked.
     expect(() => toStripeAmount(money(1234, "KWD"))).toThrow(expect.objectContaining({ reason: "payment.amount_not_representable" }));
     expect(fromStripeAmount(1999, "eur")).toBe(1999);
+  });
+
+  test("ISK: zero-decimal here, two-decimal at Stripe (its documented special case); an amount in øre coming back from Stripe is refused, not stored as a fraction", () => {
+    expect(toStripeAmount(money(5, "ISK"))).toBe(500);
+    expect(fromStripeAmount(500, "isk")).toBe(5);
+    // 5.50 ISK (an old charge): not 5.5 minor units stored as money.
+    expect(() => fromStripeAmount(550, "isk")).toThrow(MoneyError);
+    expect(sessionOf(pi("succeeded", { amount_received: 129_900, currency: "isk" }))).toMatchObject({ capturedAmount: 1_299 });
+    // Zero- and three-decimal currencies are the same at Stripe and here.
+    expect([toStripeAmount(money(1_299, "JPY")), fromStripeAmount(1_299, "jpy"), fromStripeAmount(1_230, "kwd")]).toEqual([1_299, 1_299, 1_230]);
   });
 });
 
