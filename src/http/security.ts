@@ -17,10 +17,16 @@ export const DASHBOARD_CSP =
 /**
  * The reference storefront (storefront.ts): like the dashboard, but its styles are one stylesheet of ours, so no
  * inline styles either (Solid sets style properties through the CSSOM, which CSP does not restrict). The publishable
- * key reaches the page in a <meta> tag, not an inline script.
+ * key reaches the page in a <meta> tag, not an inline script. Stores on Stripe pay with Stripe.js and its Payment
+ * Element, which must be loaded from Stripe; so this CSP adds exactly the origins Stripe's CSP guide
+ * (docs.stripe.com/security/guide#content-security-policy) lists for Stripe.js, and nothing for the address
+ * autocomplete the storefront does not use: script-src https://js.stripe.com https://*.js.stripe.com (Stripe.js),
+ * frame-src the same plus https://hooks.stripe.com (the Payment Element's and 3-D Secure's frames; no other frame is
+ * allowed), connect-src https://api.stripe.com (Stripe.js's API calls). The storefront only loads Stripe.js on the
+ * checkout page of a Stripe store. The dashboard's CSP has none of these.
  */
 export const STOREFRONT_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+  "default-src 'self'; script-src 'self' https://js.stripe.com https://*.js.stripe.com; style-src 'self'; img-src 'self' data: https:; font-src 'self'; connect-src 'self' https://api.stripe.com; frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 /** Anything neither API, dashboard nor storefront page (assets, media): no framing, the response decides the rest. */
 export const FRAME_CSP = "frame-ancestors 'none'";

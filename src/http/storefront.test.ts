@@ -9,7 +9,7 @@ import { createTestPlatform, storeHeaders } from "../testing/harness.ts";
 import { DEMO_CREDENTIALS_FILE } from "../demo.ts";
 import { setStorefrontSource } from "./storefront.ts";
 import { KEY_PLACEHOLDER } from "./storefront-meta.ts";
-import { API_CSP, STOREFRONT_CSP } from "./security.ts";
+import { API_CSP, DASHBOARD_CSP, STOREFRONT_CSP } from "./security.ts";
 import { isStorefrontRoute, STOREFRONT_ROUTES } from "../../web/storefront/routes.ts";
 import { createMatcher } from "../../node_modules/@solidjs/router/dist/utils.js";
 import fc from "fast-check";
@@ -92,12 +92,21 @@ describe("the storefront at /", () => {
     );
   });
 
-  test("the storefront CSP allows only its own scripts, styles and API calls, and no framing", () => {
-    for (const rule of ["script-src 'self'", "style-src 'self'", "connect-src 'self'", "img-src 'self' data: https:", "frame-ancestors 'none'", "object-src 'none'"]) {
+  test("the storefront CSP allows its own scripts, styles and API calls plus exactly Stripe.js's origins, and no framing of it", () => {
+    const directives = new Map(STOREFRONT_CSP.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    // Stripe's CSP guide for Stripe.js (the Payment Element and its 3-D Secure frames), nothing more.
+    expect(directives.get("script-src")).toEqual(["'self'", "https://js.stripe.com", "https://*.js.stripe.com"]);
+    expect(directives.get("frame-src")).toEqual(["https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"]);
+    expect(directives.get("connect-src")).toEqual(["'self'", "https://api.stripe.com"]);
+    expect(directives.get("style-src")).toEqual(["'self'"]);
+    expect(directives.get("default-src")).toEqual(["'self'"]);
+    for (const rule of ["img-src 'self' data: https:", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "form-action 'self'"]) {
       expect(STOREFRONT_CSP).toContain(rule);
     }
     expect(STOREFRONT_CSP).not.toContain("unsafe-inline");
     expect(STOREFRONT_CSP).not.toContain("unsafe-eval");
+    // The dashboard never loads Stripe.js.
+    expect(DASHBOARD_CSP).not.toContain("stripe");
   });
 
   test("API routes, the dashboard, docs, health and media are never shadowed; unknown ones under them stay 404s", async () => {

@@ -41,7 +41,12 @@ export interface E2EServer extends AsyncDisposable {
   store<T = unknown>(path: string, init?: { method?: string; json?: unknown }): Promise<{ status: number; body: T }>;
 }
 
-export async function startE2E(): Promise<E2EServer> {
+export interface E2EOptions {
+  /** Extra config variables for the server, e.g. TRAFI_STRIPE_API_BASE (a loopback FakeStripe); none by default. */
+  env?: Record<string, string>;
+}
+
+export async function startE2E(opts: E2EOptions = {}): Promise<E2EServer> {
   const dir = mkdtempSync(join(tmpdir(), "trafi-e2e-"));
   const web = await buildWeb({ outDir: join(dir, "web") });
   console.log(describeBuild(web));
@@ -49,7 +54,7 @@ export async function startE2E(): Promise<E2EServer> {
   const storefront = await buildStorefront({ outDir: join(dir, "storefront") });
   console.log(describeBuild(storefront));
   setStorefrontSource({ kind: "dir", dir: storefront.outDir });
-  const config = loadConfig({ TRAFI_DATA_DIR: join(dir, "data"), TRAFI_MASTER_KEY: "b".repeat(64), PORT: "0", HOST: "127.0.0.1", TRAFI_LOG_LEVEL: "warn" });
+  const config = loadConfig({ ...opts.env, TRAFI_DATA_DIR: join(dir, "data"), TRAFI_MASTER_KEY: "b".repeat(64), PORT: "0", HOST: "127.0.0.1", TRAFI_LOG_LEVEL: "warn" });
   const platform = await openPlatform(config, { log: silentLogger });
   const demo = await ensureDemoStore(platform);
   if (demo.kind !== "created" || !demo.credentials.dashboardPassword) throw new Error("the demo store was not created with a dashboard login");
@@ -140,10 +145,10 @@ export async function placeOrder(s: Pick<E2EServer, "admin" | "store">, email: s
  * One real server for the calling describe block: started before its tests (with the demo store and a built
  * dashboard), stopped after them. `use` receives it once it is up.
  */
-export function useE2EServer(use: (s: E2EServer) => void): void {
+export function useE2EServer(use: (s: E2EServer) => void, opts: E2EOptions = {}): void {
   let server: E2EServer | undefined;
   beforeAll(async () => {
-    server = await startE2E();
+    server = await startE2E(opts);
     use(server);
   }, 120_000);
   afterAll(async () => {

@@ -38,9 +38,6 @@ export const api = {
   del: <T>(path: string) => request<T>("DELETE", path),
 };
 
-export const STRIPE_ONLY =
-  "This shop takes card payments through Stripe. This reference storefront takes sandbox (test) payments only for now, so orders cannot be placed here yet.";
-
 /** Buyer-facing wording for the reasons a buyer can act on; anything else keeps a safe generic sentence. */
 const MESSAGES: Record<string, string> = {
   network: "We could not reach the shop. Check your connection and try again.",
@@ -70,7 +67,9 @@ const MESSAGES: Record<string, string> = {
   "payment.voided": "This payment was cancelled and nothing was charged. Please pay again.",
   "payment.card_required": "Enter a card number.",
   "payment.invalid_card": "Enter a card number of 12 to 19 digits.",
-  "payment.provider_not_enabled": STRIPE_ONLY,
+  "payment.provider_not_enabled": "This shop has just changed how it takes payments, and nothing was charged. Check the payment form below and pay again.",
+  "payment.provider_not_configured": "This shop cannot take card payments right now: its Stripe account is not set up yet. Nothing was charged. Please come back later.",
+  "payment.amount_too_small": "This order's total is too small to be paid by card here. Add something to your cart, or contact the shop.",
   "payment.provider_unavailable": "The payment service could not be reached. Nothing was charged. Please try again.",
   "order.not_found": "We could not find this order. Use the link from your order confirmation.",
   "return.not_offered": "This shop does not take returns online. Please contact the shop.",

@@ -107,6 +107,8 @@ export interface Cart extends Totals {
   shippingMethod: { optionId: string; name: string; carrier: string; price: Money } | null;
   taxEstimated: boolean;
   priceChanges: { lineId: string; variantId: string; old: Money; new: Money | null }[];
+  /** The cart's current payment session, if one was started (a Stripe one carries its PaymentIntent's client secret). */
+  payment?: PaymentSession | null;
 }
 
 export interface ShippingOption {
@@ -119,8 +121,10 @@ export interface ShippingOption {
 
 export interface PaymentSession {
   id: string;
+  provider?: "sandbox" | "stripe";
   status: string;
   amount: Money;
+  clientSecret?: string | null;
 }
 
 export type OrderStatus = "pending" | "paid" | "partially_fulfilled" | "fulfilled" | "cancelled" | "partially_refunded" | "refunded";

@@ -1,21 +1,34 @@
 // Guest checkout in one page: contact and delivery address (PATCH the cart), shipping options for that address
-// (the store's shipping zones decide which countries work), then the sandbox card: POST …/payment, then
+// (the store's shipping zones decide which countries work), then the payment of the store's provider, then
 // POST …/complete with a fresh Idempotency-Key per attempt. Every refusal is said in words, next to the button,
 // and nothing the buyer typed is cleared. The buyer pays the total the button shows: an address edited just before
 // paying is saved first, and a total it changes stops the payment. An attempt whose order was placed although its
 // answer was lost (the network dropped) still leads to the order: …/complete is asked again with the same key.
-// A store that takes payments with Stripe is told apart up front: this reference storefront does not load Stripe.js,
-// so it says plainly that it takes sandbox payments only.
-import { For, Show, createMemo, createSignal, createUniqueId, onMount } from "solid-js";
+//
+// - Sandbox store: a card number field; POST …/payment { provider: "sandbox", data: { card } }, then …/complete.
+// - Stripe store (the public profile's `paymentProvider`): Stripe.js is loaded from js.stripe.com on this page only
+//   (lib/stripe.ts) with the key from GET /v1/store/payment-providers/stripe. Once address and shipping are saved, a
+//   payment session (POST …/payment { provider: "stripe" }: a PaymentIntent for the cart's total) is made and Stripe's
+//   Payment Element mounted with its client secret; a total that changes afterwards (address, shipping) gets a new
+//   session and a new Payment Element, and Pay is only possible while the session's amount is the total the button
+//   shows. Pay: stripe.confirmPayment({ redirect: "if_required" }); Stripe's decline message is shown next to the
+//   button (the Payment Element keeps what was typed); success → …/complete → the order page. A payment method that
+//   redirects (a bank's 3-D Secure page) brings the buyer back to /checkout?payment_intent=…&redirect_status=…:
+//   the page then completes the cart and shows the order, or says the payment was not made and lets the buyer pay
+//   again. Stripe.js that cannot load (offline, blocked) and a store without Stripe keys are said in words.
+import { For, Show, createEffect, createMemo, createSignal, createUniqueId, onCleanup, onMount } from "solid-js";
 import { createStore } from "solid-js/store";
 import { A, useNavigate } from "@solidjs/router";
-import { ApiError, STRIPE_ONLY, api, describe, detailNumber, uuid } from "../lib/api.ts";
+import { ApiError, api, describe, detailNumber, uuid } from "../lib/api.ts";
 import { cart, chooseShipping, completed, loadCart, updateCart } from "../lib/cart.ts";
 import { countryName, money } from "../lib/format.ts";
-import { profile, useTitle } from "../lib/shop.ts";
-import { orderHref } from "../lib/storage.ts";
+import { loadProfile, profile, profileError, useTitle } from "../lib/shop.ts";
+import { CART_KEY, orderHref, storage } from "../lib/storage.ts";
+import {
+  APPEARANCE, PAID_STATUSES, StripeUnavailable, stripeForStore, stripeReturnOf, type StripeElements, type StripeError, type StripeJs, type StripePaymentElement,
+} from "../lib/stripe.ts";
 import { isCountryCode } from "../../../src/kernel/country.ts";
-import type { Address, Cart, Order, PaymentSession, ShippingOption } from "../lib/types.ts";
+import type { Address, Cart, Money, Order, PaymentSession, ShippingOption } from "../lib/types.ts";
 import { ErrorAlert, Field, Loading, TotalsTable } from "../ui/kit.tsx";
 
 /** Every ISO 3166-1 country the server accepts (the same ICU check as src/kernel/country.ts), by English name. */
@@ -71,6 +84,33 @@ function body(f: Form): { email: string; shippingAddress: Address } {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const cartPathOf = (id: string) => `/v1/store/carts/${encodeURIComponent(id)}`;
+
+/** A Stripe.js refusal (a decline, an incomplete card, Stripe unreachable), kept to be said next to the button. */
+class StripeRefusal extends Error {
+  constructor(readonly stripe: StripeError) {
+    super(stripe.message ?? stripe.type);
+  }
+}
+
+/** Stripe's own words for a refusal (it writes them for buyers), and what the buyer can do now. */
+function stripeMessage(e: StripeError): string {
+  const said = e.message?.trim();
+  if (e.type === "validation_error") return said || "Check your card details.";
+  if (e.type === "card_error") return `${said || "Your card was declined."} Nothing was charged. Check the details or use another card.`;
+  return `${said || "The payment could not be made."} Nothing was charged. Please try again.`;
+}
+
+const RETURN_FAILED = "Your payment was not completed (your bank did not approve it, or it was cancelled), and nothing was charged. Please pay again, or use another card.";
+
+const sameMoney = (a: Money, b: Money) => a.amount === b.amount && a.currency === b.currency;
+
+interface StripeSession {
+  id: string;
+  clientSecret: string;
+  amount: Money;
+}
+
 /** POST …/complete again with an earlier attempt's key, waiting out a first request still running or a short drop. */
 async function completeAgain(cartPath: string, key: string): Promise<Order> {
   for (let attempt = 0; ; attempt++) {
@@ -115,10 +155,15 @@ export function Checkout() {
   const [paying, setPaying] = createSignal(false);
   const [payError, setPayError] = createSignal<unknown>(null);
   const [payMessage, setPayMessage] = createSignal<string | undefined>();
-  const [stripeOnly, setStripeOnly] = createSignal(false);
-
-  const sandboxOnly = () => stripeOnly() || profile()?.paymentProvider === "stripe";
+  // The provider named by the store profile; while it loads nothing is offered (a failed profile keeps the sandbox form).
+  const provider = (): "sandbox" | "stripe" | null => profile()?.paymentProvider ?? (profileError() ? "sandbox" : null);
+  const isStripe = () => provider() === "stripe";
   const dirty = createMemo(() => saved() !== JSON.stringify(body(form)));
+  const ready = () => !!cart()?.shippingMethod && !!options()?.length;
+  // Address or shipping being saved: the totals in between are not the one to pay, no session is made for them.
+  const [saving, setSaving] = createSignal(false);
+  // Back from a Stripe redirect: the cart is being completed before anything else.
+  const [returning, setReturning] = createSignal(!!stripeReturnOf(window.location.search));
 
   const askOptions = async (c: Cart): Promise<ShippingOption[]> => {
     const list = (await api.get<{ data: ShippingOption[] }>(`/v1/store/carts/${encodeURIComponent(c.id)}/shipping-options`)).data;
@@ -128,8 +173,28 @@ export function Checkout() {
   };
 
   onMount(async () => {
+    // Back from a Stripe redirect (return_url): complete the cart first — loadCart forgets a completed one, and a
+    // webhook may have completed it already (…/complete then answers its order).
+    const back = stripeReturnOf(window.location.search);
+    let notPaid: unknown = null;
+    if (back) {
+      window.history.replaceState(window.history.state, "", "/checkout"); // a reload must not complete again
+      const id = storage.get(CART_KEY);
+      if (back.status === "failed" || !id) {
+        notPaid = new StripeRefusal({ type: "redirect_failed", message: RETURN_FAILED });
+      } else {
+        try {
+          placed(await completeAgain(cartPathOf(id), uuid()));
+          return;
+        } catch (e) {
+          notPaid = e;
+        }
+      }
+    }
     try {
       const c = await loadCart();
+      reuseSession = true;
+      if (notPaid !== null) showReturnFailure(notPaid);
       if (c) {
         const a = c.shippingAddress;
         setForm({
@@ -147,9 +212,149 @@ export function Checkout() {
     } catch (e) {
       setLoadError(e);
     } finally {
+      setReturning(false);
       setLoaded(true);
     }
   });
+
+  /** After a redirect that did not end in an order: said next to the button, and the buyer can pay again. */
+  const showReturnFailure = (e: unknown) => {
+    setPayError(e);
+    if (e instanceof StripeRefusal) setPayMessage(e.stripe.message);
+    else if (e instanceof ApiError && e.reason.startsWith("payment.")) setPayMessage(stripeWait(e) ?? RETURN_FAILED);
+    else setPayMessage(undefined);
+  };
+
+  /** …/complete's 402 payment.requires_action for a Stripe intent: still processing (wait), or not paid (pay again). */
+  const stripeWait = (e: ApiError): string | null => {
+    if (e.reason !== "payment.requires_action") return null;
+    const next = (e.details?.nextAction as { type?: string } | null | undefined)?.type;
+    return next === "wait_for_processing"
+      ? "Your bank is still processing this payment. Your order is placed as soon as it confirms it, and you will get an e-mail: do not pay again."
+      : "Stripe has not confirmed this payment, and nothing was charged. Please pay again.";
+  };
+
+  // ---- Stripe: the session for the cart's total and its Payment Element -------------------------------------------
+  const [stripeNode, setStripeNode] = createSignal<HTMLDivElement>();
+  const [session, setSession] = createSignal<StripeSession | null>(null);
+  const [elementReady, setElementReady] = createSignal(false);
+  const [stripeProblem, setStripeProblem] = createSignal<unknown>(null);
+  const [stripeNotice, setStripeNotice] = createSignal<string | null>(null);
+  const [testMode, setTestMode] = createSignal(false);
+  const [mountTick, setMountTick] = createSignal(0);
+  let stripeJs: StripeJs | null = null;
+  let elements: StripeElements | null = null;
+  let element: StripePaymentElement | null = null;
+  let mounted: { node: HTMLElement; secret: string } | null = null;
+  let preparing = false;
+  // The cart's own `payment` may be reused (a reload keeps the PaymentIntent) only while this page has not made a
+  // newer session since the cart was last read whole: a later cart answer could still name a replaced one.
+  let reuseSession = false;
+
+  const wantsStripe = () => isStripe() && ready() && !dirty() && !saving() && !returning() && !paying();
+  const sessionFits = (c: Cart | null = cart()) => !!c && !!session() && sameMoney(session()!.amount, c.total);
+
+  /** Makes sessions until one fits the cart's current total (one request at a time: the last one made is the cart's). */
+  const prepareStripe = async () => {
+    if (preparing) return;
+    preparing = true;
+    try {
+      for (;;) {
+        const c = cart();
+        if (!c || !wantsStripe() || stripeProblem() || sessionFits(c)) return;
+        if (!stripeJs) {
+          const r = await stripeForStore();
+          stripeJs = r.stripe;
+          setTestMode(r.testMode);
+        }
+        const p = c.payment;
+        const reusable = reuseSession && p?.provider === "stripe" && p.status === "requires_action" && !!p.clientSecret && sameMoney(p.amount, c.total);
+        const s: PaymentSession = reusable ? p! : await api.post<PaymentSession>(`${cartPathOf(c.id)}/payment`, { provider: "stripe" });
+        if (!reusable) reuseSession = false;
+        if (!s.clientSecret) throw new ApiError(502, "UNAVAILABLE", "payment.provider_unavailable", "no client secret", null, undefined);
+        const before = session();
+        if (before && elementReady() && !sameMoney(before.amount, s.amount)) {
+          setStripeNotice(`Your total is now ${money(s.amount)}: enter your card details again for this amount.`);
+        }
+        setSession({ id: s.id, clientSecret: s.clientSecret, amount: s.amount });
+      }
+    } catch (e) {
+      setStripeProblem(e);
+    } finally {
+      preparing = false;
+    }
+  };
+
+  createEffect(() => {
+    const c = cart();
+    if (c && wantsStripe() && !stripeProblem() && !sessionFits(c)) void prepareStripe();
+  });
+
+  // Mounts Stripe's Payment Element for the current session (again when its node was re-rendered).
+  createEffect(() => {
+    mountTick();
+    const node = stripeNode();
+    const s = session();
+    if (!node || !s || !stripeJs || (mounted?.node === node && mounted.secret === s.clientSecret)) return;
+    element?.destroy();
+    setElementReady(false);
+    const group = stripeJs.elements({ clientSecret: s.clientSecret, appearance: APPEARANCE });
+    const el = group.create("payment");
+    elements = group;
+    element = el;
+    mounted = { node, secret: s.clientSecret };
+    if (el.on) {
+      el.on("ready", () => element === el && setElementReady(true));
+      el.on("loaderror", () => element === el && setStripeProblem(new StripeUnavailable("script")));
+    }
+    el.mount(node);
+    if (!el.on) setElementReady(true);
+  });
+
+  onCleanup(() => element?.destroy());
+
+  const retryStripe = () => {
+    setStripeProblem(null);
+    mounted = null; // the Payment Element is mounted again (it may be what failed to load)
+    setMountTick((n) => n + 1);
+    void prepareStripe();
+  };
+
+  const stripeProblemText = (e: unknown): string =>
+    e instanceof StripeUnavailable
+      ? e.why === "not_configured"
+        ? "This shop cannot take card payments right now: its Stripe account is not set up yet. Nothing was charged. Please come back later."
+        : "The card form could not be loaded from Stripe (js.stripe.com). Check your connection — or allow js.stripe.com if a content blocker is on — then try again. Nothing was charged."
+      : describe(e);
+
+  /**
+   * Confirms the session's PaymentIntent with Stripe.js. True when it is paid (or authorized) and the cart can be
+   * completed; false when Stripe refused, said next to the button (the Payment Element keeps what was typed).
+   * A redirect (3-D Secure page, bank) leaves the page: the return is handled on load.
+   */
+  const confirmWithStripe = async (c: Cart): Promise<boolean> => {
+    if (!stripeJs || !elements || !sessionFits(c) || !elementReady()) {
+      setPayMessage(`The payment form is being prepared for your total of ${money(c.total)}. Wait a moment, then pay again.`);
+      setPayError(new ApiError(409, "CONFLICT", "checkout.payment_preparing", "", null, undefined));
+      return false;
+    }
+    setStripeNotice(null);
+    const r = await stripeJs.confirmPayment({ elements, redirect: "if_required", confirmParams: { return_url: `${window.location.origin}/checkout` } });
+    if (r.error) {
+      // Paid already (an earlier attempt whose completion failed): complete now instead of refusing.
+      const pi = r.error.payment_intent;
+      if (r.error.code === "payment_intent_unexpected_state" && pi && PAID_STATUSES.has(pi.status)) return true;
+      setPayError(new StripeRefusal(r.error));
+      setPayMessage(stripeMessage(r.error));
+      return false;
+    }
+    if (!r.paymentIntent || !PAID_STATUSES.has(r.paymentIntent.status)) {
+      setPayError(new StripeRefusal({ type: "not_paid" }));
+      setPayMessage(RETURN_FAILED);
+      return false;
+    }
+    return true;
+  };
 
   /** Saves contact and address, then reads the options for it; the cheapest is chosen when none (or a gone one) was. */
   const saveAddress = async (): Promise<boolean> => {
@@ -157,6 +362,7 @@ export function Checkout() {
     setErrors({});
     setShippingError(null);
     const b = body(form);
+    setSaving(true);
     try {
       const c = await updateCart(b);
       setSaved(JSON.stringify(b));
@@ -167,6 +373,8 @@ export function Checkout() {
       setAddressError(e);
       setErrors(fieldErrors(e));
       return false;
+    } finally {
+      setSaving(false);
     }
   };
 
@@ -182,25 +390,36 @@ export function Checkout() {
 
   const pickShipping = async (optionId: string) => {
     setShippingError(null);
+    setSaving(true);
     try {
       await chooseShipping(optionId);
     } catch (e) {
       setShippingError(e);
+    } finally {
+      setSaving(false);
     }
   };
 
-  const payFailed = async (e: unknown) => {
+  const payFailed = async (e: unknown, completing = false) => {
     setPayError(e);
     setPayMessage(undefined);
     if (!(e instanceof ApiError)) return;
-    if (e.reason === "payment.provider_not_enabled") setStripeOnly(true);
+    // The store changed its provider while the buyer was here: read its profile again, the page offers the new one.
+    if (e.reason === "payment.provider_not_enabled") void loadProfile();
     if (e.reason === "cart.insufficient_stock") {
       const available = detailNumber(e, "available");
       const title = cart()?.lines.find((l) => l.variantId === e.details?.variantId)?.title ?? "one of your items";
       setPayMessage(`Sorry, ${available ? `only ${available} of ${title} ${available === 1 ? "is" : "are"} left` : `${title} has just sold out`}. Nothing was charged. Update your cart, then pay again.`);
     }
+    if (isStripe()) setPayMessage((m) => m ?? stripeWait(e) ?? undefined);
     // The cart may have moved (stock, another tab): show it as it is now.
     await loadCart().catch(() => {});
+    // A Stripe session the server refused to complete with may be released: the next one is made (or the cart's own
+    // reused when it still stands). A lost answer (status 0) keeps the session: Pay again completes the paid intent.
+    if (isStripe() && completing && e.status !== 0) {
+      reuseSession = true;
+      setSession(null);
+    }
   };
 
   const placed = (order: Order) => {
@@ -235,8 +454,9 @@ export function Checkout() {
 
   const pay = async (ev: SubmitEvent) => {
     ev.preventDefault();
+    const stripe = isStripe();
     const digits = card().replace(/[\s-]/g, "");
-    if (!/^\d{12,19}$/.test(digits)) {
+    if (!stripe && !/^\d{12,19}$/.test(digits)) {
       setCardError("Enter the card number: 12 to 19 digits.");
       return;
     }
@@ -273,19 +493,22 @@ export function Checkout() {
       }
       const c = cart();
       if (!c) throw new ApiError(404, "NOT_FOUND", "cart.not_found", "", null, undefined);
-      const cartPath = `/v1/store/carts/${encodeURIComponent(c.id)}`;
-      await api.post<PaymentSession>(`${cartPath}/payment`, { provider: "sandbox", data: { card: digits } });
+      const cartPath = cartPathOf(c.id);
+      if (stripe) {
+        if (!(await confirmWithStripe(c))) return;
+      } else {
+        await api.post<PaymentSession>(`${cartPath}/payment`, { provider: "sandbox", data: { card: digits } });
+      }
       completing = true;
       placed(await api.post<Order>(`${cartPath}/complete`, undefined, key));
     } catch (e) {
-      if (!(cartId && (await foundOrder(cartId, key, e, completing)))) await payFailed(e);
+      if (!(cartId && (await foundOrder(cartId, key, e, completing)))) await payFailed(e, completing);
     } finally {
       setPaying(false);
     }
   };
 
   const cardId = createUniqueId();
-  const ready = () => !!cart()?.shippingMethod && !!options()?.length;
 
   return (
     <>
@@ -293,7 +516,7 @@ export function Checkout() {
       <Show when={loadError()}>
         <ErrorAlert error={loadError()} />
       </Show>
-      <Show when={loaded()} fallback={<Loading label="Loading your cart…" />}>
+      <Show when={loaded()} fallback={<Loading label={returning() ? "Confirming your payment…" : "Loading your cart…"} />}>
         <Show
           when={cart() && cart()!.lines.length > 0 && cart()}
           fallback={
@@ -364,24 +587,56 @@ export function Checkout() {
 
                 <section aria-labelledby="payment-title">
                   <h2 id="payment-title" class="text-xl font-semibold mt-0 mb-4">Payment</h2>
-                  <Show when={!sandboxOnly()} fallback={<div role="alert" class="alert-warn"><p class="m-0">{STRIPE_ONLY}</p></div>}>
+                  <Show when={provider()} fallback={<Loading label="Loading the payment options…" />}>
                     <Show when={ready()} fallback={<p class="text-muted m-0">Choose a shipping method first.</p>}>
+                      <Show when={!(stripeProblem() instanceof StripeUnavailable && (stripeProblem() as StripeUnavailable).why === "not_configured" && isStripe())}
+                        fallback={<div role="alert" class="alert-err"><p class="m-0 font-medium">{stripeProblemText(stripeProblem())}</p></div>}>
                       <form onSubmit={pay} class="flex flex-col gap-4">
-                        <div>
-                          <label class="label" for={cardId}>Card number</label>
-                          <input id={cardId} class="input max-w-sm tabular" inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242"
-                            value={card()} onInput={(e) => setCard(e.currentTarget.value)}
-                            aria-invalid={cardError() ? "true" : undefined} aria-describedby={`${cardId}-hint${cardError() ? ` ${cardId}-err` : ""}`} />
-                          <Show when={cardError()}>
-                            <p id={`${cardId}-err`} class="text-sm text-err mt-1 mb-0">{cardError()}</p>
-                          </Show>
-                          <div id={`${cardId}-hint`} class="hint">
-                            <p class="m-0">This is a test shop: no real card is charged. Test cards:</p>
-                            <ul class="m-0 pl-5">
-                              <For each={TEST_CARDS}>{(t) => <li><span class="tabular">{t.number}</span> {t.what}</li>}</For>
-                            </ul>
+                        <Show when={isStripe()} fallback={
+                          <div>
+                            <label class="label" for={cardId}>Card number</label>
+                            <input id={cardId} class="input max-w-sm tabular" inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242"
+                              value={card()} onInput={(e) => setCard(e.currentTarget.value)}
+                              aria-invalid={cardError() ? "true" : undefined} aria-describedby={`${cardId}-hint${cardError() ? ` ${cardId}-err` : ""}`} />
+                            <Show when={cardError()}>
+                              <p id={`${cardId}-err`} class="text-sm text-err mt-1 mb-0">{cardError()}</p>
+                            </Show>
+                            <div id={`${cardId}-hint`} class="hint">
+                              <p class="m-0">This is a test shop: no real card is charged. Test cards:</p>
+                              <ul class="m-0 pl-5">
+                                <For each={TEST_CARDS}>{(t) => <li><span class="tabular">{t.number}</span> {t.what}</li>}</For>
+                              </ul>
+                            </div>
                           </div>
-                        </div>
+                        }>
+                          <div>
+                            <Show when={stripeProblem()}>
+                              <div role="alert" class="alert-err mb-4">
+                                <p class="m-0 font-medium">{stripeProblemText(stripeProblem())}</p>
+                                <Show when={stripeProblem() instanceof ApiError && (stripeProblem() as ApiError).requestId}>
+                                  <p class="m-0 mt-1 text-sm">Reference: <span class="select-all">{(stripeProblem() as ApiError).requestId}</span></p>
+                                </Show>
+                                <p class="m-0 mt-2"><button type="button" class="btn" onClick={retryStripe}>Try again</button></p>
+                              </div>
+                            </Show>
+                            <Show when={!stripeProblem() && !(sessionFits() && elementReady())}>
+                              <p role="status" class="text-muted m-0 mb-2">Preparing the card form for {money(c().total)}…</p>
+                            </Show>
+                            <Show when={stripeNotice()}>
+                              <p role="status" class="alert-warn m-0 mb-3">{stripeNotice()}</p>
+                            </Show>
+                            <div ref={setStripeNode} class="max-w-lg" />
+                            <div class="hint">
+                              <p class="m-0">Card payments are processed by Stripe: your card details go to Stripe directly, never to this shop.</p>
+                              <Show when={testMode()}>
+                                <p class="m-0 mt-1">This shop is in Stripe test mode: no real card is charged. Test cards (any future date, any CVC):</p>
+                                <ul class="m-0 pl-5">
+                                  <For each={TEST_CARDS}>{(t) => <li><span class="tabular">{t.number}</span> {t.what}</li>}</For>
+                                </ul>
+                              </Show>
+                            </div>
+                          </div>
+                        </Show>
                         <Show when={payError()}>
                           <ErrorAlert error={payError()} message={payMessage() ?? describe(payError())}>
                             <Show when={payError() instanceof ApiError && ["cart.insufficient_stock", "cart.prices_changed", "cart.variant_unavailable"].includes((payError() as ApiError).reason)}>
@@ -390,11 +645,12 @@ export function Checkout() {
                           </ErrorAlert>
                         </Show>
                         <div>
-                          <button type="submit" class="btn-primary" disabled={paying()}>
+                          <button type="submit" class="btn-primary" disabled={paying() || (isStripe() && !(sessionFits() && elementReady() && !stripeProblem()))}>
                             {paying() ? "Placing your order…" : `Pay ${money(c().total)}`}
                           </button>
                         </div>
                       </form>
+                      </Show>
                     </Show>
                   </Show>
                 </section>
