@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ManualClock } from "../kernel/clock.ts";
 import { checkoutFixture } from "../modules/checkout/checkout.testing.ts";
-import { IDEMPOTENCY_TTL_MS } from "./idempotency.ts";
+import { IDEMPOTENCY_TTL_MS, idempotencyFaults } from "./idempotency.ts";
 import { storeHeaders } from "../testing/harness.ts";
 
 const key = (k: string) => ({ "idempotency-key": k });
@@ -120,5 +120,46 @@ describe("Idempotency-Key", () => {
     const wide = await f.store(`/carts/${id}/payment`, { json: { provider: "sandbox", data: { card: "4242424242424242", x: new Array(200_000).fill(0) } }, headers: key("pay-wide-5d1c7a3e9b20") });
     expect(wide.status).toBe(422);
     expect(wide.body.error.reason).toBe("idempotency.body_too_large");
+  });
+
+  test("a retry that looked the key up while the first request ran, and goes on after it finished, is not run a second time", async () => {
+    await using f = await checkoutFixture();
+    const K2 = "race-4a7c1e9b0d2f6835";
+    const body = { email: "ada@example.com" };
+    // A has looked the key up (nothing stored yet) and is held; B arrives meanwhile. Where B also finds nothing,
+    // it lets A finish (stored, marker released) before it goes on: the window between a lookup and the marker.
+    let first = true;
+    let releaseA!: () => void;
+    const aHeld = new Promise<void>((r) => (releaseA = r));
+    let aLookedUp!: () => void;
+    const aAtLookup = new Promise<void>((r) => (aLookedUp = r));
+    let a!: ReturnType<typeof f.store>;
+    idempotencyFaults.afterLookup = async () => {
+      if (first) {
+        first = false;
+        aLookedUp();
+        await aHeld;
+        return;
+      }
+      releaseA();
+      await a;
+    };
+    let b;
+    try {
+      a = f.store("/carts", { json: body, headers: key(K2) });
+      await aAtLookup;
+      b = await f.store("/carts", { json: body, headers: key(K2) });
+      releaseA();
+      await a;
+    } finally {
+      idempotencyFaults.afterLookup = null;
+    }
+    const ra = await a;
+    expect(ra.status).toBe(201);
+    // B waits its turn (409 in_progress) or replays A's answer; it never creates a second cart.
+    if (b.status === 409) expect(b.body.error.reason).toBe("idempotency.in_progress");
+    else expect(b.body).toEqual(ra.body);
+    const carts = await f.t.platform.pool.get(f.s.id).then((s) => s.client.execute("select count(*) as n from carts"));
+    expect(Number(carts.rows[0]!.n)).toBe(1);
   });
 });

@@ -3,7 +3,8 @@
 // - The same key with the same request (method, path with query, canonical JSON body) within 24 h replays the
 //   stored status and body (header `idempotent-replayed: true`); another request → 409 idempotency.key_reused.
 // - While the first request runs, a retry with the same key gets 409 idempotency.in_progress (one process serves
-//   a store, so an in-memory marker is enough).
+//   a store, so an in-memory marker is enough). The marker is held from before the lookup of the stored answer, so
+//   two replays racing each other may also see in_progress for the length of that one read.
 // - Only successful (2xx) responses are stored: a failed request left nothing behind and may be retried with the
 //   same key (what a client does after a 5xx, a timeout, a decline or a 409).
 // Expired keys are deleted by the write that stores a new key for the same store (indexed on expires_at), so the
@@ -32,6 +33,9 @@ interface Pending {
 
 const pendingOf = new WeakMap<Request, Pending>();
 const inFlight = new Set<string>();
+
+/** Test seam: runs after the stored answer was looked up, before the request is let through. */
+export const idempotencyFaults: { afterLookup: ((key: string) => void | Promise<void>) | null } = { afterLookup: null };
 
 /** A body sent with an Idempotency-Key is walked to compare it: deeper or larger than this is refused (422). */
 const MAX_DEPTH = 64;
@@ -111,23 +115,28 @@ export function idempotency(platform: Platform) {
         throw e;
       }
       const hash = createHash("sha256").update(`POST ${path}\n${body}`).digest("hex");
+      // The marker is taken before the lookup, not after it: a retry that found nothing stored while the first
+      // request ran, and went on once that one had stored its answer and let go of the marker, would run again.
+      const marker = `${who.storeId}\n${who.scope}\n${key}`;
+      if (inFlight.has(marker)) throw new Conflict("idempotency.in_progress", "A request with this Idempotency-Key is still running; retry when it has finished");
+      inFlight.add(marker);
+      // From here a failure (the lookup's included) releases the marker in onError.
+      pendingOf.set(request, { ...who, key, hash, path, marker, replay: false });
       const store = await platform.pool.get(who.storeId);
       const row = (await store.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, who.scope), eq(idempotencyKeys.key, key))))[0];
+      await idempotencyFaults.afterLookup?.(key);
       const now = platform.clock.now();
       if (row && row.expiresAt > now) {
+        inFlight.delete(marker);
+        pendingOf.set(request, { ...who, key, hash, path, marker: "", replay: true });
         if (row.requestHash !== hash) {
           // Nothing of the first request is told (its path may hold another buyer's cart id).
           throw new Conflict("idempotency.key_reused", "This Idempotency-Key was used with another request; use a new key for a new request");
         }
-        pendingOf.set(request, { ...who, key, hash, path, marker: "", replay: true });
         set.status = row.status;
         set.headers["idempotent-replayed"] = "true";
         return JSON.parse(row.body) as unknown;
       }
-      const marker = `${who.storeId}\n${who.scope}\n${key}`;
-      if (inFlight.has(marker)) throw new Conflict("idempotency.in_progress", "A request with this Idempotency-Key is still running; retry when it has finished");
-      inFlight.add(marker);
-      pendingOf.set(request, { ...who, key, hash, path, marker, replay: false });
     })
     .onAfterHandle({ as: "global" }, async ({ request, set, responseValue }) => {
       const p = pendingOf.get(request);

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import type { Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
-import { withTx } from "../../db/tx.ts";
+import { withTx, type StoreTx } from "../../db/tx.ts";
 import { updateById } from "../../db/prepared.ts";
 import { addOutbox } from "../../jobs/outbox.ts";
 import { cartRow, carts, loadCart } from "../cart/index.ts";
@@ -16,6 +16,9 @@ import {
 export interface CheckoutDeps {
   masterKey: Uint8Array;
 }
+
+/** Test seam: runs after the new session's transaction committed and before the provider hears of anything else. */
+export const sessionFaults: { afterSessionSaved: ((cartId: string) => void | Promise<void>) | null } = { afterSessionSaved: null };
 
 export const providerContext = (ctx: Pick<Ctx, "storeId">, deps: CheckoutDeps): ProviderContext => ({ storeId: ctx.storeId, masterKey: deps.masterKey });
 
@@ -69,30 +72,42 @@ export async function createPaymentSession(ctx: Ctx, cartId: string, input: { pr
   const s = await provider.createSession(pc, {
     cartId, amount: total, email: loaded.cart.email, data: input.data ?? null, idempotencyKey: id, captureMethod: "manual",
   });
+  const paymentOfSession = (): Omit<PaymentRow, "createdAt" | "updatedAt"> => ({
+    id, cartId, orderId: null, provider: provider.id, captureMethod: settings.captureMethod, amount: total.amount, currency: total.currency,
+    // A provider that captured at once says how much (none of ours does: sessions authorize only).
+    capturedAmount: s.status === "captured" ? capturedOf(s, total.amount) : 0, refundedAmount: 0, ...sessionPatch(s),
+  });
   let row: PaymentRow;
-  // The session this one replaces, read under the lock: another session may have been started meanwhile.
-  let replaced: string | null = null;
+  // The session this one replaces, read under the lock: another session may have been started meanwhile. It is
+  // claimed released in the same transaction (with its payment.void outbox row): the cart no longer points at it,
+  // so a crash right after the commit must not leave its authorization held with nothing left to void it.
+  let released: string | null = null;
   try {
     row = await withTx(ctx, async (tx) => {
       // The cart may have been completed while the provider answered: then this new session is not needed.
       const fresh = await cartRow(tx, cartId);
       if (fresh.status !== "open") throw new Conflict("cart.completed", "This cart is already completed", { cartId, orderId: fresh.orderId });
-      replaced = fresh.paymentId;
-      const p = await insertPayment(tx, ctx, {
-        id, cartId, orderId: null, provider: provider.id, captureMethod: settings.captureMethod, amount: total.amount, currency: total.currency,
-        // A provider that captured at once says how much (none of ours does: sessions authorize only).
-        capturedAmount: s.status === "captured" ? capturedOf(s, total.amount) : 0, refundedAmount: 0, ...sessionPatch(s),
-      }, s.failureReason);
+      if (fresh.paymentId && (await claimReleaseInTx(tx, ctx, await paymentRow(tx, fresh.paymentId), "replaced by a new payment session"))) released = fresh.paymentId;
+      const p = await insertPayment(tx, ctx, paymentOfSession(), s.failureReason);
       await updateById(tx, carts, cartId, { paymentId: id, updatedAt: ctx.clock.now() });
       return p;
     });
   } catch (err) {
-    if (s.status === "authorized" || s.status === "requires_action") {
-      await provider.void(pc, s.providerRef).catch((e: unknown) => ctx.log.error("voiding an unused payment session failed", { err: e }));
+    if (s.status === "authorized" || s.status === "requires_action" || s.status === "captured") {
+      // Recorded, claimed released, then told: a void the provider fails now is retried by the payment.void job
+      // instead of leaving the buyer's money held for days by a session nothing refers to.
+      const recorded = await withTx(ctx, async (tx) => claimReleaseInTx(tx, ctx, await insertPayment(tx, ctx, paymentOfSession(), s.failureReason), "not needed: the cart was completed meanwhile"))
+        .catch((e: unknown) => {
+          ctx.log.error("recording an unused payment session failed", { err: e });
+          return false;
+        });
+      if (recorded) await tellProviderReleasedOrLog(ctx, id, deps);
+      else await provider.void(pc, s.providerRef).catch((e: unknown) => ctx.log.error("voiding an unused payment session failed", { err: e }));
     }
     throw err;
   }
-  if (replaced) await releaseUnusedPayment(ctx, replaced, deps, "replaced by a new payment session");
+  await sessionFaults.afterSessionSaved?.(cartId);
+  if (released) await tellProviderReleasedOrLog(ctx, released, deps);
   const failure = paymentFailure(row);
   if (failure?.reason === "payment.declined") throw failure;
   const v = paymentView(row);
@@ -117,24 +132,31 @@ export const VOID_RETRY_AFTER_MS = 5 * 60_000;
  */
 export async function releaseUnusedPayment(ctx: Ctx, paymentId: string, deps: CheckoutDeps, why: string): Promise<void> {
   try {
-    const claimed = await withTx(ctx, async (tx) => {
-      const p = await paymentRow(tx, paymentId);
-      // A payment that became an order's is never released here (a late replacement must not cancel a placed order).
-      if (p.orderId !== null) return false;
-      if (p.status === "authorized" || p.status === "requires_action") {
-        await recordPaymentEvent(tx, ctx, p, { status: "voided" }, { type: "void_requested", amount: p.amount, reference: p.providerRef, detail: why });
-      } else if ((p.status === "captured" || p.status === "partially_refunded") && p.capturedAmount > p.refundedAmount) {
-        await recordPaymentEvent(tx, ctx, p, { status: "refunded" }, { type: "refund_requested", amount: p.capturedAmount - p.refundedAmount, reference: p.providerRef, detail: `no order: ${why}` });
-      } else {
-        return false;
-      }
-      await addOutbox(tx, ctx.clock.now(), { topic: "payment.void", key: `payment.void:${p.id}`, payload: { paymentId: p.id } });
-      return true;
-    });
+    const claimed = await withTx(ctx, async (tx) => claimReleaseInTx(tx, ctx, await paymentRow(tx, paymentId), why));
     if (claimed) await tellProviderReleased(ctx, paymentId, deps);
   } catch (err) {
     ctx.log.error("releasing a payment failed", { paymentId, err });
   }
+}
+
+/** The claim of releaseUnusedPayment, inside the caller's transaction; true when the provider is to be told. */
+async function claimReleaseInTx(tx: StoreTx, ctx: Ctx, p: PaymentRow, why: string): Promise<boolean> {
+  // A payment that became an order's is never released here (a late replacement must not cancel a placed order).
+  if (p.orderId !== null) return false;
+  if (p.status === "authorized" || p.status === "requires_action") {
+    await recordPaymentEvent(tx, ctx, p, { status: "voided" }, { type: "void_requested", amount: p.amount, reference: p.providerRef, detail: why });
+  } else if ((p.status === "captured" || p.status === "partially_refunded") && p.capturedAmount > p.refundedAmount) {
+    await recordPaymentEvent(tx, ctx, p, { status: "refunded" }, { type: "refund_requested", amount: p.capturedAmount - p.refundedAmount, reference: p.providerRef, detail: `no order: ${why}` });
+  } else {
+    return false;
+  }
+  await addOutbox(tx, ctx.clock.now(), { topic: "payment.void", key: `payment.void:${p.id}`, payload: { paymentId: p.id } });
+  return true;
+}
+
+/** tellProviderReleased for a claim already committed: a failure is logged, and the payment.void job tries again. */
+async function tellProviderReleasedOrLog(ctx: Ctx, paymentId: string, deps: CheckoutDeps): Promise<void> {
+  await tellProviderReleased(ctx, paymentId, deps).catch((err: unknown) => ctx.log.error("releasing a payment failed", { paymentId, err }));
 }
 
 /**

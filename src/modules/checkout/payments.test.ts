@@ -155,7 +155,6 @@ describe("sandbox payments at checkout", () => {
     await using f = await checkoutFixture();
     const { registerProvider, sandboxProvider } = await import("../payments/index.ts");
     const { startTestJobs, drainJobs } = await import("../../jobs/testing.ts");
-    await startTestJobs(f.t.platform);
     const v = await f.product(1_000, 1);
     const a = await f.readyCart([{ variantId: v, quantity: 1 }]);
     const b = await f.readyCart([{ variantId: v, quantity: 1 }], "bob@example.com");
@@ -172,7 +171,9 @@ describe("sandbox payments at checkout", () => {
     const store = await f.t.platform.pool.get(f.s.id);
     const events = async () => (await store.client.execute({ sql: "select type from payment_events where payment_id = ? order by id", args: [pb.body.id] })).rows.map((x) => x.type);
     expect((await events()).slice(-2)).toEqual(["void_requested", "void_failed"]);
-    // The job, relayed from the claim's outbox row, tells the provider again.
+    // The job, relayed from the claim's outbox row, tells the provider again. Started only now: a relay pass kicked
+    // by A's completion could otherwise run it at once, while the provider still fails (a flaky second void_failed).
+    await startTestJobs(f.t.platform);
     await f.t.platform.outbox.kick(f.s.id);
     await drainJobs(f.t.platform);
     expect((await events()).at(-1)).toBe("voided");
@@ -213,5 +214,80 @@ describe("sandbox payments at checkout", () => {
     expect(capture.status).toBe(409);
     expect(capture.body.error.reason).toBe("payment.provider_not_enabled");
     expect((await f.admin(`/orders/${pending.body.id}`)).body.status).toBe("pending");
+  });
+
+  test("a session replaced and the process dying right after the new one is saved: the old authorization is still released (claimed in the same transaction, voided by the job)", async () => {
+    await using f = await checkoutFixture();
+    const { sessionFaults } = await import("./payment-session.ts");
+    const { startTestJobs, drainJobs } = await import("../../jobs/testing.ts");
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    const first = await f.pay(id);
+    expect(first.body.status).toBe("authorized");
+    // The new session's transaction commits; then nothing more runs (a crash, a deploy).
+    sessionFaults.afterSessionSaved = () => {
+      throw new Error("process killed");
+    };
+    try {
+      expect((await f.pay(id)).status).toBe(500);
+    } finally {
+      sessionFaults.afterSessionSaved = null;
+    }
+    const store = await f.t.platform.pool.get(f.s.id);
+    const kept = (await store.client.execute({ sql: "select payment_id from carts where id = ?", args: [id] })).rows[0]!.payment_id;
+    expect(kept).not.toBe(first.body.id);
+    // Committed with the replacement: the old session is claimed released and its payment.void job is owed.
+    expect((await store.client.execute({ sql: "select status from payments where id = ?", args: [first.body.id] })).rows[0]!.status).toBe("voided");
+    expect((await store.client.execute({ sql: "select count(*) as n from outbox where key = ?", args: [`payment.void:${first.body.id}`] })).rows[0]!.n).toBe(1);
+    await startTestJobs(f.t.platform); // the restarted process: its startup scan relays the row
+    await f.t.platform.outbox.kick(f.s.id);
+    await drainJobs(f.t.platform);
+    const events = (await store.client.execute({ sql: "select type from payment_events where payment_id = ? order by id", args: [first.body.id] })).rows.map((r) => r.type);
+    expect(events.slice(-2)).toEqual(["void_requested", "voided"]);
+    // The cart completes with the session it keeps.
+    expect((await f.complete(id)).status).toBe(201);
+  });
+
+  test("a session authorized while the cart was completed elsewhere, whose void then fails: recorded and claimed released, the payment.void job voids it", async () => {
+    await using f = await checkoutFixture();
+    const { registerProvider, sandboxProvider } = await import("../payments/index.ts");
+    const { startTestJobs, drainJobs } = await import("../../jobs/testing.ts");
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    const first = await f.pay(id);
+    let order: any = null;
+    // A second tab starts a new session; while the provider authorizes it, the first tab completes the cart. Voiding
+    // the new, unneeded authorization then fails at the provider (network).
+    registerProvider({
+      ...sandboxProvider,
+      createSession: async (pc, input) => {
+        const s = await sandboxProvider.createSession(pc, input);
+        order = await f.complete(id);
+        return s;
+      },
+      void: async () => Promise.reject(new Error("socket hang up")),
+    });
+    let late;
+    try {
+      late = await f.pay(id);
+    } finally {
+      registerProvider(sandboxProvider);
+    }
+    expect(order.status).toBe(201);
+    expect(late.status).toBe(409);
+    expect(late.body.error.reason).toBe("cart.completed");
+    const store = await f.t.platform.pool.get(f.s.id);
+    const others = (await store.client.execute({ sql: "select id, status, order_id from payments where cart_id = ? and id != ?", args: [id, first.body.id] })).rows;
+    expect(others.map((r) => [r.status, r.order_id])).toEqual([["voided", null]]);
+    const unused = String(others[0]!.id);
+    const events = async () => (await store.client.execute({ sql: "select type from payment_events where payment_id = ? order by id", args: [unused] })).rows.map((r) => r.type);
+    expect(await events()).toEqual(["session_authorized", "void_requested", "void_failed"]);
+    expect((await store.client.execute({ sql: "select count(*) as n from outbox where key = ?", args: [`payment.void:${unused}`] })).rows[0]!.n).toBe(1);
+    await startTestJobs(f.t.platform);
+    await f.t.platform.outbox.kick(f.s.id);
+    await drainJobs(f.t.platform);
+    expect((await events()).at(-1)).toBe("voided");
+    // The order keeps its own payment.
+    expect((await f.admin(`/orders/${order.body.id}`)).body.payment).toMatchObject({ id: first.body.id, status: "captured" });
   });
 });
