@@ -2,7 +2,10 @@
 //   1. confirm the authorization with the provider (network, no transaction held),
 //   2. ONE withTx: re-check the cart, take the stock (reserve + commit per line), create the order, its customer,
 //      timeline, audit and outbox rows, and mark the cart completed,
-//   3. after commit: on automatic capture, capture and mark the order paid; then kick the outbox.
+//   3. after commit: on automatic capture, capture and mark the order paid; then kick the outbox. The order
+//      transaction also wrote a `payment.capture` outbox row: a crash (or a provider outage) between the commit and
+//      this capture leaves the order pending with its buyer's money only authorized, and that job, relayed
+//      CAPTURE_RETRY_AFTER_MS later, captures it then (it finds nothing to do when the capture here went through).
 // When step 2 fails (the race for the last units, or anything else) the transaction rolls back whole and the
 // authorization is voided after it. Completing an already completed cart returns its order (idempotent).
 import { eq } from "drizzle-orm";
@@ -10,6 +13,7 @@ import type { Ctx } from "../../kernel/context.ts";
 import { AppError, Conflict, ValidationFailed } from "../../kernel/errors.ts";
 import { dbOf, withTx } from "../../db/tx.ts";
 import { updateById } from "../../db/prepared.ts";
+import { addOutbox } from "../../jobs/outbox.ts";
 import { carts, loadCart, readCart, type CartLineRow, type CartRow } from "../cart/index.ts";
 import { InsufficientStock } from "../inventory/index.ts";
 import { getSettings } from "../settings/settings.ts";
@@ -19,7 +23,11 @@ import { capturePayment, getOrderRow, isPaid, placeOrderInTx, type OrderRow } fr
 import { assertReadyToPay, paymentFailure, providerContext, sessionPatch, releaseUnusedPayment, type CheckoutDeps } from "./payment-session.ts";
 
 /** Test seam: runs after authorization and before the order transaction (a failure here must leave no trace). */
-export const checkoutFaults: { afterAuthorize: ((cartId: string) => void | Promise<void>) | null } = { afterAuthorize: null };
+export const checkoutFaults: {
+  afterAuthorize: ((cartId: string) => void | Promise<void>) | null;
+  /** Runs after the order transaction committed, before the automatic capture (a crash, a deploy there). */
+  afterOrder: ((orderId: string) => void | Promise<void>) | null;
+} = { afterAuthorize: null, afterOrder: null };
 
 export interface KickOutbox {
   kick(storeId: string): void;
@@ -141,6 +149,10 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
       await updateById(tx, carts, cartId, { status: "completed", orderId: placed.id, completedAt: now, updatedAt: now });
       // The link, and the capture method in force now (above); the order's own audit entry names the payment.
       await updateById(tx, payments, paid.id, { orderId: placed.id, captureMethod: settings.captureMethod, updatedAt: now });
+      // The capture below is a side effect of this commit: written down with it, so a crash cannot lose it.
+      if (settings.captureMethod === "automatic" && !isPaid(held)) {
+        await addOutbox(tx, now, { topic: "payment.capture", key: `payment.capture:${paid.id}`, payload: { orderId: placed.id } });
+      }
       return { order: placed, created: true };
     }));
   } catch (err) {
@@ -154,6 +166,7 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
     throw err;
   }
   if (!created) return { order, created };
+  await checkoutFaults.afterOrder?.(order.id);
   // The capture first, then the kick (coalesced with the capture's own): one relay pass for the rows of both
   // transactions, and the relay's write does not queue in front of the capture's.
   // The payment as read above: the order transaction changed only its order link.
@@ -168,13 +181,27 @@ export async function completeCart(ctx: Ctx, cartId: string, deps: CheckoutDeps 
  * order's fsync failed). A failure leaves the order pending with a timeline entry; the admin can capture it.
  */
 async function captureIfDue(ctx: Ctx, order: OrderRow, deps: CheckoutDeps & { outbox?: KickOutbox }, known?: PaymentRow): Promise<OrderRow> {
-  if (order.cancelledAt !== null) return order;
-  const p = known ?? (await paymentRow(ctx.store.db, order.paymentId));
-  if (p.captureMethod !== "automatic" || p.status !== "authorized") return order;
   try {
-    return await capturePayment(ctx, order.id, deps);
+    return (await captureDue(ctx, order, deps, known)) ?? order;
   } catch (err) {
     ctx.log.error("capture after checkout failed", { orderId: order.id, err });
     return order;
   }
+}
+
+/**
+ * The payment.capture job's run: an order of a store on automatic capture whose payment is still only authorized
+ * is captured (the capture right after checkout did not happen: a crash, the provider down). Throws what the
+ * capture throws, so the job retries; nothing to do (captured, cancelled, manual capture) → "nothing".
+ */
+export async function captureOrderIfDue(ctx: Ctx, orderId: string, deps: CheckoutDeps & { outbox?: KickOutbox }): Promise<"captured" | "nothing"> {
+  return (await captureDue(ctx, await getOrderRow(ctx.store.db, orderId), deps)) ? "captured" : "nothing";
+}
+
+/** The capture, when it is due; null when it is not (cancelled, manual capture, already captured or voided). */
+async function captureDue(ctx: Ctx, order: OrderRow, deps: CheckoutDeps & { outbox?: KickOutbox }, known?: PaymentRow): Promise<OrderRow | null> {
+  if (order.cancelledAt !== null) return null;
+  const p = known ?? (await paymentRow(ctx.store.db, order.paymentId));
+  if (p.captureMethod !== "automatic" || p.status !== "authorized") return null;
+  return capturePayment(ctx, order.id, deps);
 }

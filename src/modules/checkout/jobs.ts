@@ -6,7 +6,9 @@
 import { t } from "elysia";
 import { defineJob, PermanentJobError, type JobDefinition } from "../../jobs/define.ts";
 import { systemCtx } from "../../kernel/system-ctx.ts";
+import { AppError } from "../../kernel/errors.ts";
 import { tellProviderReleased, VOID_RETRY_AFTER_MS } from "./payment-session.ts";
+import { captureOrderIfDue } from "./complete.ts";
 
 export const paymentVoidJob = defineJob({
   name: "payment.void",
@@ -24,4 +26,36 @@ export const paymentVoidJob = defineJob({
   },
 });
 
-export const CHECKOUT_JOBS: JobDefinition[] = [paymentVoidJob];
+/**
+ * The job runs this long after the order's commit: later than the capture made right after checkout can last (the
+ * SDK's retries included), so the two do not overlap; they are serialized by the order's lock anyway.
+ */
+export const CAPTURE_RETRY_AFTER_MS = 5 * 60_000;
+
+// payment.capture: relayed from the outbox row the order transaction writes on a store on automatic capture
+// (complete.ts), CAPTURE_RETRY_AFTER_MS later. Almost always the capture right after checkout went through and the
+// job finds the payment captured; after a crash between the commit and that capture, or a provider outage, it
+// captures the order then, retrying for about a day. A refusal (the authorization canceled or expired, a sandbox
+// payment on a store now live) is final: the order keeps its timeline entry and waits for the merchant.
+export const paymentCaptureJob = defineJob({
+  name: "payment.capture",
+  input: t.Object({ orderId: t.String({ pattern: "^ord_" }) }, { additionalProperties: false }),
+  retry: { attempts: 30, backoffMs: 60_000 },
+  timeoutMs: 120_000,
+  key: (i) => `payment.capture:${i.orderId}`,
+  relayDelayMs: CAPTURE_RETRY_AFTER_MS,
+  async handler(ctx, input) {
+    if (ctx.storeId === null) throw new PermanentJobError("orders belong to a store");
+    const c = await systemCtx(ctx.platform, ctx.storeId, "payment-capture");
+    try {
+      const outcome = await captureOrderIfDue(c, input.orderId, { masterKey: ctx.platform.config.masterKey, outbox: ctx.platform.outbox });
+      if (outcome === "captured") ctx.log.warn("an order's automatic capture was made by the payment.capture job", { orderId: input.orderId });
+    } catch (err) {
+      // A 4xx answer (a conflict, a refusal) will not change by asking again; anything else (the network, a 5xx) may.
+      if (err instanceof AppError && err.status < 500) throw new PermanentJobError(`capture refused: ${err.reason}`);
+      throw err;
+    }
+  },
+});
+
+export const CHECKOUT_JOBS: JobDefinition[] = [paymentVoidJob, paymentCaptureJob];

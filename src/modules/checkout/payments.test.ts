@@ -216,6 +216,43 @@ describe("sandbox payments at checkout", () => {
     expect((await f.admin(`/orders/${pending.body.id}`)).body.status).toBe("pending");
   });
 
+  test("the process dying between the order's commit and its automatic capture: the payment.capture job captures it; when the capture went through, the job does nothing", async () => {
+    await using f = await checkoutFixture();
+    const { checkoutFaults } = await import("./complete.ts");
+    const { startTestJobs, drainJobs } = await import("../../jobs/testing.ts");
+    const v = await f.product(1_000, 5);
+    const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    expect((await f.pay(id)).body.status).toBe("authorized");
+    let orderId = "";
+    checkoutFaults.afterOrder = (oid) => {
+      orderId = oid;
+      throw new Error("process killed");
+    };
+    try {
+      expect((await f.complete(id)).status).toBe(500);
+    } finally {
+      checkoutFaults.afterOrder = null;
+    }
+    // Placed, and only authorized: nothing would capture it unless the buyer came back.
+    expect((await f.admin(`/orders/${orderId}`)).body).toMatchObject({ status: "pending", payment: { status: "authorized" } });
+    const store = await f.t.platform.pool.get(f.s.id);
+    const owed = async () => (await store.client.execute({ sql: "select count(*) as n from outbox where topic = 'payment.capture' and payload like ?", args: [`%${orderId}%`] })).rows[0]!.n;
+    expect(await owed()).toBe(1); // committed with the order
+    await startTestJobs(f.t.platform); // the restarted process: its startup scan relays the row
+    await f.t.platform.outbox.kick(f.s.id);
+    await drainJobs(f.t.platform);
+    expect((await f.admin(`/orders/${orderId}`)).body).toMatchObject({ status: "paid", payment: { status: "captured" } });
+
+    // The usual case: captured right after checkout; the job, run later, finds nothing to do (one capture event).
+    const id2 = await f.readyCart([{ variantId: v, quantity: 1 }]);
+    await f.pay(id2);
+    const done = await f.complete(id2);
+    expect(done.body.status).toBe("paid");
+    await drainJobs(f.t.platform);
+    const captures = (await store.client.execute({ sql: "select count(*) as n from payment_events where payment_id = ? and type = 'captured'", args: [done.body.payment?.id ?? (await f.admin(`/orders/${done.body.id}`)).body.payment.id] })).rows[0]!.n;
+    expect(captures).toBe(1);
+  });
+
   test("a session replaced and the process dying right after the new one is saved: the old authorization is still released (claimed in the same transaction, voided by the job)", async () => {
     await using f = await checkoutFixture();
     const { sessionFaults } = await import("./payment-session.ts");
