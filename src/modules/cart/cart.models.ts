@@ -75,6 +75,7 @@ export const CartView = t.Object({
   status: t.Union([t.Literal("open"), t.Literal("completed")]), orderId: Nullable(t.String()),
   lines: t.Array(CartLineView),
   shippingAddress: Nullable(AddressView), billingAddress: Nullable(AddressView), shippingMethod: Nullable(ShippingMethodView),
+  shippingTaxLines: t.Array(TaxLineView, { description: "the tax on shipping, by rate: with the lines' taxLines, they add up to taxTotal" }),
   payment: Nullable(PaymentSessionView),
   subtotal: Money, discountTotal: Money, shippingTotal: Money, taxTotal: Money, total: Money,
   taxEstimated: t.Boolean({ description: "true until a shipping address is set: taxes are estimated for the store's country" }),

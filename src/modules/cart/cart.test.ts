@@ -241,6 +241,8 @@ describe("cart → order money invariants (generated carts, fixed seed)", () => 
       expect(a(cart.subtotal)).toBe(sumOf(cart.lines.map((l: any) => a(l.total))));
       expect(a(cart.total)).toBe(a(cart.subtotal) - a(cart.discountTotal) + a(cart.shippingTotal) + (c.inclusive ? 0 : a(cart.taxTotal)));
       expect(cart.taxIncluded).toBe(c.inclusive);
+      // The cart shows every tax it counts: the lines' and the shipping's tax lines add up to its taxTotal.
+      expect(taxOf(cart.lines) + taxOf([{ taxLines: cart.shippingTaxLines }])).toBe(a(cart.taxTotal));
       const pay = await f.pay(id);
       expect(pay.status).toBe(201);
       expect(pay.body.amount).toEqual(cart.total);

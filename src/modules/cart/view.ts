@@ -26,6 +26,7 @@ export async function getCart(ctx: Pick<Ctx, "store">, id: string) {
   return {
     id: cart.id, currency: cart.currency, email: cart.email, customerId: cart.customerId, status: cart.status, orderId: cart.orderId,
     lines: priced.lines, shippingAddress: cart.shippingAddress, billingAddress: cart.billingAddress, shippingMethod: priced.shippingMethod,
+    shippingTaxLines: priced.shippingTaxLines,
     payment: p && { id: p.id, provider: p.provider, status: p.status, amount: p.amount, clientSecret: p.clientSecret, nextAction: p.nextAction, failureReason: p.failureReason },
     subtotal: priced.subtotal, discountTotal: priced.discountTotal, shippingTotal: priced.shippingTotal, taxTotal: priced.taxTotal, total: priced.total,
     taxEstimated: priced.taxEstimated, taxNote: priced.taxNote,
