@@ -20,7 +20,7 @@ import { stripeAdminRoutes, stripeHookRoutes, stripeStoreRoutes } from "../modul
 import { cartStoreRoutes } from "../modules/cart/routes.ts";
 import { checkoutStoreRoutes } from "../modules/checkout/index.ts";
 import { ordersAdminRoutes, ordersStoreRoutes } from "../modules/orders/index.ts";
-import { paymentsAdminRoutes } from "../modules/payments/index.ts";
+import { paymentsAdminRoutes, sandboxChallengeRoutes } from "../modules/payments/index.ts";
 
 export const moduleRoutes = (platform: Platform) => [
   securityHeaders(),
@@ -54,6 +54,7 @@ export const moduleRoutes = (platform: Platform) => [
   ordersStoreRoutes(platform),
   ordersAdminRoutes(platform),
   paymentsAdminRoutes(platform),
+  sandboxChallengeRoutes(platform),
   // Last: its catch-all answers the storefront app for any GET no other route claims (deep links).
   storefrontRoutes(platform),
 ] as const;

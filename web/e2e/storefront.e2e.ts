@@ -3,11 +3,13 @@
 // sandbox card and lands on the order page; once shipped, the buyer starts a return there. axe finds no problem at
 // all (any impact, best practices included) on the home, product, cart, checkout and order pages. The buyer is charged
 // only the total the Pay button showed, an order whose answer the network lost still leads to it, and a corrupted
-// cart id in localStorage does not block the cart.
+// cart id in localStorage does not block the cart. The 3-D Secure test card goes through Trafi's sandbox check page
+// and back: failed, then passed.
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import * as h from "./harness.ts";
 import type { E2EServer } from "./harness.ts";
+import { bindSandboxPublicUrl } from "../../src/modules/payments/sandbox.ts";
 
 async function noAxeProblems(page: Page): Promise<void> {
   expect(await h.axeProblems(page, { all: true })).toEqual([]);
@@ -296,6 +298,50 @@ describe("reference storefront", () => {
     await page.keyboard.press("Enter"); // submits the payment form
     await page.getByRole("heading", { name: /^Order #\d+$/, level: 1 }).waitFor();
     await h.shot(page, "storefront-keyboard-order");
+    await context.close();
+  }, 60_000);
+
+  test("the 3-D Secure test card: Trafi's sandbox check page, failed then passed, back at checkout each time", async () => {
+    // The harness starts the server on port 0, so its configured public URL (http://127.0.0.1:0) is not where it
+    // listens: the sandbox's challenge URLs are built on the address the server really has.
+    bindSandboxPublicUrl(s.url);
+    const { context, page } = await s.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
+    });
+    const id = await readyCart(s, "3ds@example.com");
+    await openCheckout(s, page, id);
+    const pay = page.getByRole("button", { name: /^Pay / });
+
+    await page.getByLabel("Card number").fill("4000 0025 0000 3155");
+    await pay.click();
+    await page.getByRole("heading", { name: "3-D Secure test page", level: 1 }).waitFor();
+    const challenge = new URL(page.url());
+    expect(challenge.pathname).toMatch(/^\/v1\/sandbox\/3ds\/store_[0-9A-Z]+\/pay_[0-9A-Z]+$/);
+    expect(challenge.searchParams.get("return_url")).toBe(`${s.url}/checkout?sandbox_return=1`);
+    await page.getByText("No money moves").waitFor();
+    await noAxeProblems(page);
+    await h.shot(page, "storefront-sandbox-3ds");
+    await page.getByRole("button", { name: "Fail authentication" }).click();
+    await page.getByRole("alert").filter({ hasText: "Your bank's check failed. Nothing was charged." }).waitFor();
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe("/checkout");
+    const afterFail = (await s.store<{ status: string; payment: { status: string } | null }>(`/v1/store/carts/${id}`)).body;
+    expect(afterFail).toMatchObject({ status: "open", payment: { status: "failed" } });
+    await noAxeProblems(page);
+
+    await page.getByLabel("Card number").fill("4000 0025 0000 3155");
+    await pay.click();
+    await page.getByRole("button", { name: "Complete authentication" }).click();
+    const heading = page.getByRole("heading", { name: /^Order #\d+$/, level: 1 });
+    await heading.waitFor();
+    await page.getByText("Paid · preparing your order").waitFor();
+    const orderId = new URL(page.url()).pathname.split("/").pop()!;
+    const order = (await s.admin<h.Order>(`/v1/admin/orders/${orderId}`)).body;
+    expect(order.status).toBe("paid");
+    expect(order.payment?.status).toBe("captured");
+    expect(problems).toEqual([]);
     await context.close();
   }, 60_000);
 

@@ -23,7 +23,7 @@ describe("sandbox payments at checkout", () => {
     const id = await f.readyCart([{ variantId: v, quantity: 1 }]);
     const p = await f.pay(id, CARD_3DS);
     expect(p.status).toBe(201);
-    expect(p.body).toMatchObject({ status: "requires_action", nextAction: { type: "redirect_to_url", url: expect.stringMatching(/^https:\/\//) } });
+    expect(p.body).toMatchObject({ status: "requires_action", nextAction: { type: "redirect_to_url", url: `${f.t.config.publicUrl}/v1/sandbox/3ds/${f.s.id}/${p.body.id}` } });
     const c = await f.complete(id);
     expect(c.status).toBe(402);
     expect(c.body.error).toMatchObject({ reason: "payment.requires_action", details: { nextAction: { type: "redirect_to_url" } } });

@@ -4,7 +4,8 @@ import { registerProvider } from "./provider.ts";
 import { sandboxProvider } from "./sandbox.ts";
 
 export * from "./provider.ts";
-export { sandboxProvider, SANDBOX_CARDS } from "./sandbox.ts";
+export { sandboxProvider, SANDBOX_CARDS, sandboxChallengeUrl } from "./sandbox.ts";
+export { sandboxChallengeRoutes } from "./sandbox-3ds.ts";
 export {
   getPaymentSettings, updatePaymentSettings, seedPayments, recordPaymentEvent, insertPayment, paymentRow, paymentView, paymentEventsOf,
   type PaymentRow, type PaymentSettingsOut,

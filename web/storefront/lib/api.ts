@@ -63,7 +63,7 @@ const MESSAGES: Record<string, string> = {
   "cart.too_many_lines": "Your cart is full. Check out what you have, or remove something first.",
   "shipping_option.not_found": "That shipping method is no longer available. Choose another one.",
   "payment.declined": "Your card was declined and nothing was charged. Check the number or use another card.",
-  "payment.requires_action": "Your bank asks for an extra check (3-D Secure) that this demo shop cannot show. Nothing was charged. Please use another card.",
+  "payment.requires_action": "Your bank asks for an extra check (3-D Secure) that was not completed. Nothing was charged. Please pay again.",
   "payment.voided": "This payment was cancelled and nothing was charged. Please pay again.",
   "payment.card_required": "Enter a card number.",
   "payment.invalid_card": "Enter a card number of 12 to 19 digits.",

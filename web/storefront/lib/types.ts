@@ -125,6 +125,8 @@ export interface PaymentSession {
   status: string;
   amount: Money;
   clientSecret?: string | null;
+  /** What the buyer must do before completing, e.g. a 3-D Secure page: { type: "redirect_to_url", url }. */
+  nextAction?: { type: string; url?: string } | null;
 }
 
 export type OrderStatus = "pending" | "paid" | "partially_fulfilled" | "fulfilled" | "cancelled" | "partially_refunded" | "refunded";

@@ -6,6 +6,9 @@
 // answer was lost (the network dropped) still leads to the order: …/complete is asked again with the same key.
 //
 // - Sandbox store: a card number field; POST …/payment { provider: "sandbox", data: { card } }, then …/complete.
+//   The 3-D Secure test card answers requires_action with a redirect: the buyer is sent to Trafi's sandbox check
+//   page with return_url = /checkout?sandbox_return=1, which brings them back with payment_id & redirect_status;
+//   succeeded → …/complete → the order page, failed → said next to the button, and the buyer pays again.
 // - Stripe store (the public profile's `paymentProvider`): Stripe.js is loaded from js.stripe.com on this page only
 //   (lib/stripe.ts) with the key from GET /v1/store/payment-providers/stripe. Once address and shipping are saved, a
 //   payment session (POST …/payment { provider: "stripe" }: a PaymentIntent for the cart's total) is made and Stripe's
@@ -101,6 +104,24 @@ function stripeMessage(e: StripeError): string {
   return `${said || "The payment could not be made."} Nothing was charged. Please try again.`;
 }
 
+const SANDBOX_FAILED = "Your bank's check failed. Nothing was charged. Pay again, or use another card.";
+
+/** The parameters the sandbox's 3-D Secure page adds to return_url (like Stripe's redirect_status). */
+function sandboxReturnOf(search: string): { paymentId: string; status: string | null } | null {
+  const q = new URLSearchParams(search);
+  const paymentId = q.get("payment_id");
+  if (q.get("sandbox_return") !== "1" || !paymentId) return null;
+  return { paymentId, status: q.get("redirect_status") };
+}
+
+/** Back from a redirect (Stripe's, or the sandbox's 3-D Secure page), with its outcome. */
+function redirectReturnOf(search: string): { sandbox: boolean; status: string | null } | null {
+  const stripe = stripeReturnOf(search);
+  if (stripe) return { sandbox: false, status: stripe.status };
+  const sandbox = sandboxReturnOf(search);
+  return sandbox ? { sandbox: true, status: sandbox.status } : null;
+}
+
 const RETURN_FAILED = "Your payment was not completed (your bank did not approve it, or it was cancelled), and nothing was charged. Please pay again, or use another card.";
 
 const sameMoney = (a: Money, b: Money) => a.amount === b.amount && a.currency === b.currency;
@@ -162,8 +183,8 @@ export function Checkout() {
   const ready = () => !!cart()?.shippingMethod && !!options()?.length;
   // Address or shipping being saved: the totals in between are not the one to pay, no session is made for them.
   const [saving, setSaving] = createSignal(false);
-  // Back from a Stripe redirect: the cart is being completed before anything else.
-  const [returning, setReturning] = createSignal(!!stripeReturnOf(window.location.search));
+  // Back from a redirect (Stripe, the sandbox's 3-D Secure page): the cart is being completed before anything else.
+  const [returning, setReturning] = createSignal(!!redirectReturnOf(window.location.search));
 
   const askOptions = async (c: Cart): Promise<ShippingOption[]> => {
     const list = (await api.get<{ data: ShippingOption[] }>(`/v1/store/carts/${encodeURIComponent(c.id)}/shipping-options`)).data;
@@ -173,15 +194,15 @@ export function Checkout() {
   };
 
   onMount(async () => {
-    // Back from a Stripe redirect (return_url): complete the cart first — loadCart forgets a completed one, and a
+    // Back from a redirect (return_url): complete the cart first — loadCart forgets a completed one, and a Stripe
     // webhook may have completed it already (…/complete then answers its order).
-    const back = stripeReturnOf(window.location.search);
+    const back = redirectReturnOf(window.location.search);
     let notPaid: unknown = null;
     if (back) {
       window.history.replaceState(window.history.state, "", "/checkout"); // a reload must not complete again
       const id = storage.get(CART_KEY);
       if (back.status === "failed" || !id) {
-        notPaid = new StripeRefusal({ type: "redirect_failed", message: RETURN_FAILED });
+        notPaid = new StripeRefusal({ type: "redirect_failed", message: back.sandbox && id ? SANDBOX_FAILED : RETURN_FAILED });
       } else {
         try {
           placed(await completeAgain(cartPathOf(id), uuid()));
@@ -194,7 +215,7 @@ export function Checkout() {
     try {
       const c = await loadCart();
       reuseSession = true;
-      if (notPaid !== null) showReturnFailure(notPaid);
+      if (notPaid !== null) showReturnFailure(notPaid, back?.sandbox ?? false);
       if (c) {
         const a = c.shippingAddress;
         setForm({
@@ -218,10 +239,10 @@ export function Checkout() {
   });
 
   /** After a redirect that did not end in an order: said next to the button, and the buyer can pay again. */
-  const showReturnFailure = (e: unknown) => {
+  const showReturnFailure = (e: unknown, sandbox: boolean) => {
     setPayError(e);
     if (e instanceof StripeRefusal) setPayMessage(e.stripe.message);
-    else if (e instanceof ApiError && e.reason.startsWith("payment.")) setPayMessage(stripeWait(e) ?? RETURN_FAILED);
+    else if (e instanceof ApiError && e.reason.startsWith("payment.")) setPayMessage((sandbox ? null : stripeWait(e)) ?? RETURN_FAILED);
     else setPayMessage(undefined);
   };
 
@@ -468,6 +489,7 @@ export function Checkout() {
     const key = uuid();
     const cartId = cart()?.id;
     let completing = false;
+    let leaving = false;
     try {
       if (dirty()) {
         // The buyer edited the address after choosing shipping: save it first, and stop if its options or the total
@@ -497,14 +519,23 @@ export function Checkout() {
       if (stripe) {
         if (!(await confirmWithStripe(c))) return;
       } else {
-        await api.post<PaymentSession>(`${cartPath}/payment`, { provider: "sandbox", data: { card: digits } });
+        const s = await api.post<PaymentSession>(`${cartPath}/payment`, { provider: "sandbox", data: { card: digits } });
+        // The 3-D Secure test card: the check happens on the sandbox's page, which brings the buyer back here.
+        const next = s.status === "requires_action" && s.nextAction?.type === "redirect_to_url" ? s.nextAction.url : undefined;
+        if (next) {
+          const to = new URL(next, window.location.href);
+          to.searchParams.set("return_url", `${window.location.origin}/checkout?sandbox_return=1`);
+          leaving = true;
+          window.location.assign(to.toString());
+          return;
+        }
       }
       completing = true;
       placed(await api.post<Order>(`${cartPath}/complete`, undefined, key));
     } catch (e) {
       if (!(cartId && (await foundOrder(cartId, key, e, completing)))) await payFailed(e, completing);
     } finally {
-      setPaying(false);
+      if (!leaving) setPaying(false);
     }
   };
 
