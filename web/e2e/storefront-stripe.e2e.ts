@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Page, Route } from "playwright-core";
 import * as h from "./harness.ts";
 import type { E2EServer } from "./harness.ts";
+import { ADDRESS, openCheckout, readyCart } from "./storefront.testing.ts";
 import { FAKE_STRIPE_JS } from "./fake-stripe-js.ts";
 import { FakeStripe, PM, type FakeIntent } from "../../src/modules/payments/stripe/stripe.testkit.ts";
 
@@ -21,7 +22,6 @@ const WHSEC = "whsec_E2EStorefrontSigningSecret0001";
 /** Stripe's test card numbers → the FakeStripe test PaymentMethods. */
 const CARDS: Record<string, string> = { "4242424242424242": PM.visa, "4000000000000002": PM.declined, "4000002500003155": PM.threeDS };
 
-const ADDRESS = { firstName: "Ada", lastName: "Lovelace", line1: "1 rue de Rivoli", city: "Paris", postalCode: "75001", countryCode: "FR" };
 
 async function noAxeProblems(page: Page): Promise<void> {
   expect(await h.axeProblems(page, { all: true })).toEqual([]);
@@ -101,25 +101,6 @@ function watchProblems(page: Page): string[] {
     if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
   });
   return problems;
-}
-
-/** An open cart (one tote bag) with e-mail, address and the first shipping option, ready to pay; returns its id. */
-async function readyCart(s: E2EServer, email: string): Promise<string> {
-  const product = (await s.store<{ variants: { id: string }[] }>("/v1/store/products/canvas-tote-bag")).body;
-  const cart = await s.store<{ id: string }>("/v1/store/carts", { method: "POST", json: { email, items: [{ variantId: product.variants[0]!.id, quantity: 1 }] } });
-  expect(cart.status).toBe(201);
-  const id = cart.body.id;
-  expect((await s.store(`/v1/store/carts/${id}`, { method: "PATCH", json: { shippingAddress: ADDRESS } })).status).toBe(200);
-  const options = await s.store<{ data: { id: string }[] }>(`/v1/store/carts/${id}/shipping-options`);
-  expect((await s.store(`/v1/store/carts/${id}/shipping-method`, { method: "PUT", json: { optionId: options.body.data[0]!.id } })).status).toBe(200);
-  return id;
-}
-
-async function openCheckout(s: E2EServer, page: Page, cartId: string): Promise<void> {
-  await page.goto(`${s.url}/`);
-  await page.evaluate((id) => localStorage.setItem("trafi.cartId", id), cartId);
-  await page.goto(`${s.url}/checkout`);
-  await page.getByLabel("Card number").waitFor();
 }
 
 type AdminOrder = h.Order & { email: string; total: { amount: number; currency: string } };
