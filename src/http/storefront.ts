@@ -19,6 +19,7 @@ import type { Platform } from "../platform.ts";
 import { DEMO_CREDENTIALS_FILE } from "../demo.ts";
 import { STOREFRONT_CSP } from "./security.ts";
 import { KEY_PLACEHOLDER } from "./storefront-meta.ts";
+import { escapeHtml } from "./html.ts";
 // The app's own list of pages (plain data, no DOM): the server and the app's router cannot drift apart.
 import { isStorefrontRoute } from "../../web/storefront/routes.ts";
 
@@ -38,9 +39,6 @@ const RESERVED = ["/v1", "/admin", "/docs", "/health", "/assets", "/media", "/.w
 // of HTML, an ACME or security.txt lookup answered 200).
 const FILES = new Set(["/robots.txt", "/favicon.ico", "/sitemap.xml", "/apple-touch-icon.png"]);
 const reserved = (path: string) => FILES.has(path) || RESERVED.some((p) => path === p || path.startsWith(`${p}/`));
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /**
  * TRAFI_STOREFRONT_KEY, else the demo store's publishable key. The credentials file is read until it is found (the

@@ -19,6 +19,7 @@ import { formatMoney } from "../../kernel/money.ts";
 import { withTx } from "../../db/tx.ts";
 import { STORE_ID_RE } from "../../tenancy/pool.ts";
 import { requestMeta } from "../../http/request.ts";
+import { escapeHtml } from "../../http/html.ts";
 import { clientIp, enforce } from "../../http/ratelimit.ts";
 import { ErrorEnvelope } from "../../http/models.ts";
 import { access } from "../access/services.ts";
@@ -45,13 +46,11 @@ export function challengeCsp(returnOrigin: string | null): string {
   return `default-src 'none'; style-src ${STYLE_HASH}; form-action 'self'${returnOrigin ? ` ${returnOrigin}` : ""}; frame-ancestors 'none'; base-uri 'none'`;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-
 function html(status: number, title: string, body: string, returnOrigin: string | null): Response {
   const doc = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${esc(title)} · Trafi sandbox</title><style>${STYLE}</style></head>
-<body><main><h1>${esc(title)}</h1>${body}</main></body></html>`;
+<meta name="robots" content="noindex"><title>${escapeHtml(title)} · Trafi sandbox</title><style>${STYLE}</style></head>
+<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
   return new Response(doc, {
     status,
     headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": challengeCsp(returnOrigin) },
@@ -114,9 +113,9 @@ function challengePage(p: PaymentRow, action: string, returnUrl: URL): Response 
   const amount = formatMoney({ amount: p.amount, currency: p.currency });
   return html(200, "3-D Secure test page", `
 <p class="note"><strong>Sandbox:</strong> this is Trafi's test page standing in for the buyer's bank. No money moves and no card is charged.</p>
-<p>A payment of <span class="mono">${esc(amount)}</span> asks for a 3-D Secure check (payment <span class="mono">${esc(p.id)}</span>).
+<p>A payment of <span class="mono">${escapeHtml(amount)}</span> asks for a 3-D Secure check (payment <span class="mono">${escapeHtml(p.id)}</span>).
 Choose how the check ends; you are then taken back to the shop.</p>
-<form method="post" action="${esc(action)}">
+<form method="post" action="${escapeHtml(action)}">
 <div class="actions">
 <button type="submit" name="outcome" value="pass" class="pass">Complete authentication</button>
 <button type="submit" name="outcome" value="fail" class="fail">Fail authentication</button>
@@ -127,7 +126,7 @@ Choose how the check ends; you are then taken back to the shop.</p>
 function notNeededPage(back: string | null, returnOrigin: string | null): Response {
   return html(200, "This check is no longer needed", `
 <p>This payment is not waiting for a 3-D Secure check any more (it was answered already, replaced or cancelled). Nothing else happens here.</p>
-${back ? `<p><a href="${esc(back)}">Back to the shop</a></p>` : ""}`, returnOrigin);
+${back ? `<p><a href="${escapeHtml(back)}">Back to the shop</a></p>` : ""}`, returnOrigin);
 }
 
 /** A browser's form POST from another site (or another origin of this one) is refused; non-browser clients pass. */
