@@ -15,7 +15,8 @@ const setCart = (c: Cart | null) => setState("cart", reconcile(c, { key: "id" })
 
 export const itemCount = (): number => cart()?.lines.reduce((n, l) => n + l.quantity, 0) ?? 0;
 
-const path = (id: string) => `/v1/store/carts/${encodeURIComponent(id)}`;
+/** The store API path of a cart. */
+export const cartPath = (id: string) => `/v1/store/carts/${encodeURIComponent(id)}`;
 
 function forget(): void {
   storage.remove(CART_KEY);
@@ -59,7 +60,7 @@ export async function loadCart(): Promise<Cart | null> {
     return null;
   }
   try {
-    const c = keep(await api.get<Cart>(path(id)));
+    const c = keep(await api.get<Cart>(cartPath(id)));
     return c.status === "open" ? c : null;
   } catch (e) {
     if (isGone(e)) {
@@ -74,7 +75,7 @@ export async function addToCart(variantId: string, quantity: number): Promise<Ca
   const id = storedId();
   if (id) {
     try {
-      return keep(await api.post<Cart>(`${path(id)}/lines`, { variantId, quantity }));
+      return keep(await api.post<Cart>(`${cartPath(id)}/lines`, { variantId, quantity }));
     } catch (e) {
       if (!isGone(e)) throw e;
       forget();
@@ -95,11 +96,11 @@ async function change(fn: (id: string) => Promise<Cart>): Promise<Cart> {
   }
 }
 
-export const setQuantity = (lineId: string, quantity: number) => change((id) => api.patch<Cart>(`${path(id)}/lines/${encodeURIComponent(lineId)}`, { quantity }));
-export const removeLine = (lineId: string) => change((id) => api.del<Cart>(`${path(id)}/lines/${encodeURIComponent(lineId)}`));
-export const acceptPrices = () => change((id) => api.post<Cart>(`${path(id)}/accept-prices`));
-export const updateCart = (patch: Record<string, unknown>) => change((id) => api.patch<Cart>(path(id), patch));
-export const chooseShipping = (optionId: string) => change((id) => api.put<Cart>(`${path(id)}/shipping-method`, { optionId }));
+export const setQuantity = (lineId: string, quantity: number) => change((id) => api.patch<Cart>(`${cartPath(id)}/lines/${encodeURIComponent(lineId)}`, { quantity }));
+export const removeLine = (lineId: string) => change((id) => api.del<Cart>(`${cartPath(id)}/lines/${encodeURIComponent(lineId)}`));
+export const acceptPrices = () => change((id) => api.post<Cart>(`${cartPath(id)}/accept-prices`));
+export const updateCart = (patch: Record<string, unknown>) => change((id) => api.patch<Cart>(cartPath(id), patch));
+export const chooseShipping = (optionId: string) => change((id) => api.put<Cart>(`${cartPath(id)}/shipping-method`, { optionId }));
 
 /** After the order is placed: the cart is done, and the order's link is kept for "your last order". */
 export function completed(order: Order): LastOrder | null {

@@ -23,7 +23,7 @@ import { For, Show, createEffect, createMemo, createSignal, createUniqueId, onCl
 import { createStore } from "solid-js/store";
 import { A, useNavigate } from "@solidjs/router";
 import { ApiError, api, describe, detailNumber, uuid } from "../lib/api.ts";
-import { cart, chooseShipping, completed, loadCart, updateCart } from "../lib/cart.ts";
+import { cart, cartPath, chooseShipping, completed, loadCart, updateCart } from "../lib/cart.ts";
 import { countryName, money } from "../lib/format.ts";
 import { loadProfile, profile, profileError, useTitle } from "../lib/shop.ts";
 import { CART_KEY, orderHref, storage } from "../lib/storage.ts";
@@ -87,7 +87,6 @@ function body(f: Form): { email: string; shippingAddress: Address } {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const cartPathOf = (id: string) => `/v1/store/carts/${encodeURIComponent(id)}`;
 
 /** A Stripe.js refusal (a decline, an incomplete card, Stripe unreachable), kept to be said next to the button. */
 class StripeRefusal extends Error {
@@ -133,10 +132,10 @@ interface StripeSession {
 }
 
 /** POST …/complete again with an earlier attempt's key, waiting out a first request still running or a short drop. */
-async function completeAgain(cartPath: string, key: string): Promise<Order> {
+async function completeAgain(path: string, key: string): Promise<Order> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await api.post<Order>(`${cartPath}/complete`, undefined, key);
+      return await api.post<Order>(`${path}/complete`, undefined, key);
     } catch (e) {
       const again = e instanceof ApiError && (e.status === 0 || e.reason === "idempotency.in_progress");
       if (!again || attempt >= 3) throw e;
@@ -187,7 +186,7 @@ export function Checkout() {
   const [returning, setReturning] = createSignal(!!redirectReturnOf(window.location.search));
 
   const askOptions = async (c: Cart): Promise<ShippingOption[]> => {
-    const list = (await api.get<{ data: ShippingOption[] }>(`/v1/store/carts/${encodeURIComponent(c.id)}/shipping-options`)).data;
+    const list = (await api.get<{ data: ShippingOption[] }>(`${cartPath(c.id)}/shipping-options`)).data;
     setOptions(list);
     setNoShipping(list.length === 0 ? countryName(c.shippingAddress?.countryCode ?? "") : null);
     return list;
@@ -205,7 +204,7 @@ export function Checkout() {
         notPaid = new StripeRefusal({ type: "redirect_failed", message: back.sandbox && id ? SANDBOX_FAILED : RETURN_FAILED });
       } else {
         try {
-          placed(await completeAgain(cartPathOf(id), uuid()));
+          placed(await completeAgain(cartPath(id), uuid()));
           return;
         } catch (e) {
           notPaid = e;
@@ -290,7 +289,7 @@ export function Checkout() {
         }
         const p = c.payment;
         const reusable = reuseSession && p?.provider === "stripe" && p.status === "requires_action" && !!p.clientSecret && sameMoney(p.amount, c.total);
-        const s: PaymentSession = reusable ? p! : await api.post<PaymentSession>(`${cartPathOf(c.id)}/payment`, { provider: "stripe" });
+        const s: PaymentSession = reusable ? p! : await api.post<PaymentSession>(`${cartPath(c.id)}/payment`, { provider: "stripe" });
         if (!reusable) reuseSession = false;
         if (!s.clientSecret) throw new ApiError(502, "UNAVAILABLE", "payment.provider_unavailable", "no client secret", null, undefined);
         const before = session();
@@ -455,13 +454,13 @@ export function Checkout() {
    * order. True when the page was taken care of (the order shown, or its placing said in words).
    */
   const foundOrder = async (cartId: string, key: string, e: unknown, completing: boolean): Promise<boolean> => {
-    const cartPath = `/v1/store/carts/${encodeURIComponent(cartId)}`;
+    const path = cartPath(cartId);
     const lost = completing && e instanceof ApiError && e.status === 0;
     const done = lost || (e instanceof ApiError && e.reason === "cart.completed")
-      || (await api.get<Cart>(cartPath).then((c) => c.status === "completed", () => false));
+      || (await api.get<Cart>(path).then((c) => c.status === "completed", () => false));
     if (!done) return false;
     try {
-      placed(await completeAgain(cartPath, key));
+      placed(await completeAgain(path, key));
       return true;
     } catch (again) {
       if (lost) return false; // still unreachable: whether the order was placed is not known, the first error stays
@@ -515,11 +514,11 @@ export function Checkout() {
       }
       const c = cart();
       if (!c) throw new ApiError(404, "NOT_FOUND", "cart.not_found", "", null, undefined);
-      const cartPath = cartPathOf(c.id);
+      const path = cartPath(c.id);
       if (stripe) {
         if (!(await confirmWithStripe(c))) return;
       } else {
-        const s = await api.post<PaymentSession>(`${cartPath}/payment`, { provider: "sandbox", data: { card: digits } });
+        const s = await api.post<PaymentSession>(`${path}/payment`, { provider: "sandbox", data: { card: digits } });
         // The 3-D Secure test card: the check happens on the sandbox's page, which brings the buyer back here.
         const next = s.status === "requires_action" && s.nextAction?.type === "redirect_to_url" ? s.nextAction.url : undefined;
         if (next) {
@@ -531,7 +530,7 @@ export function Checkout() {
         }
       }
       completing = true;
-      placed(await api.post<Order>(`${cartPath}/complete`, undefined, key));
+      placed(await api.post<Order>(`${path}/complete`, undefined, key));
     } catch (e) {
       if (!(cartId && (await foundOrder(cartId, key, e, completing)))) await payFailed(e, completing);
     } finally {
